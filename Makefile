@@ -1,0 +1,44 @@
+# Two commands: `make dev` runs the whole product, `make test` installs what it needs and runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+UV_VERSION := 0.13.8
+# The first Python 3.12+ found (pyenv's included); override with `make PYTHON=/path/to/python3.12 ...`.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 $(wildcard $(HOME)/.pyenv/versions/3.1[3-9]*/bin/python) $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python); do \
+  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v "$$p"; break; }; done)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help install dev test lint fmt bench
+
+help:
+	@echo "make dev    run the API, a Celery worker and PostgreSQL (embedded unless DATABASE_URL is set)"
+	@echo "make test   install everything and run lint, type checks and the whole test suite"
+	@echo "make bench  run the benchmarks (tests/perf) and print their tables"
+
+install: $(VENV)/.synced
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@if [ -z "$(PYTHON)" ]; then echo "No Python 3.12+ found. Install one, or run: make PYTHON=/path/to/python3.12 $(MAKECMDGOALS)"; exit 1; fi
+	@test -x $(VENV)/bin/python || "$(PYTHON)" -m venv $(VENV)
+	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	@$(VENV)/bin/uv sync --frozen --inexact --quiet
+	@touch $@
+
+dev: install
+	@$(VENV)/bin/python -m saas.devtools.run_dev
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+fmt: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: lint
+	$(VENV)/bin/pytest
+
+bench: install
+	$(VENV)/bin/python -m tests.perf.run

@@ -1,0 +1,13 @@
+from typing import Any
+
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+
+class HostSchemaView(SpectacularAPIView):
+    """OpenAPI for the host asked: the public host documents the public API, a tenant host the tenant API."""
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.urlconf = getattr(request, "urlconf", None)
+        return super().get(request, *args, **kwargs)

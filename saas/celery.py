@@ -1,0 +1,19 @@
+"""The Celery app. Tasks run in the schema of the organisation that queued them (tenant-schemas-celery)."""
+
+import os
+
+from tenant_schemas_celery.app import CeleryApp
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas.settings")
+
+app = CeleryApp("saas")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+try:  # Development broker only: poll the database often so a round trip is not a whole second.
+    from kombu.transport.sqlalchemy import Transport as _SqlaTransport
+
+    # A class attribute on purpose: passing it in broker_transport_options reaches create_engine and crashes.
+    _SqlaTransport.polling_interval = 0.05
+except ImportError:  # SQLAlchemy is a development dependency
+    pass

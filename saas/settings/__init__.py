@@ -1,0 +1,11 @@
+"""Settings, one module per concern. Order matters: later modules may read earlier ones."""
+
+from .api import *  # noqa: F403
+from .base import *  # noqa: F403
+from .cache import *  # noqa: F403
+from .celery import *  # noqa: F403
+from .database import *  # noqa: F403
+from .email import *  # noqa: F403
+from .logging import *  # noqa: F403
+from .security import *  # noqa: F403
+from .tenancy import *  # noqa: F403

@@ -1,0 +1,25 @@
+from .base import DEBUG
+from .database import DATABASE_URL
+from .env import env
+
+_broker = env.str("CELERY_BROKER_URL", default="")
+if not _broker and DEBUG:
+    # Development without RabbitMQ: kombu's SQLAlchemy transport on the same PostgreSQL, in a separate
+    # database so the tenant schemas never see its tables.
+    from saas.devtools.broker import sqlalchemy_urls
+
+    _broker, _results = sqlalchemy_urls(DATABASE_URL)
+else:
+    _results = env.str("CELERY_RESULT_BACKEND", default=env.str("REDIS_URL", default="") or "")
+
+CELERY_BROKER_URL = _broker or "amqp://guest:guest@127.0.0.1:5672//"
+CELERY_RESULT_BACKEND = _results or None
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "tenant-pool-top-up": {"task": "tenants.tasks.pool_top_up", "schedule": 300.0},
+}

@@ -1,0 +1,22 @@
+from .env import env
+
+# EMAIL_URL (smtp://user:pass@host:port, smtp+tls://..., consolemail://) becomes Django 6.1's MAILERS.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+_smtp_options = {
+    "host": _email.get("EMAIL_HOST"),
+    "port": _email.get("EMAIL_PORT"),
+    "username": _email.get("EMAIL_HOST_USER") or None,
+    "password": _email.get("EMAIL_HOST_PASSWORD") or None,
+    "use_tls": bool(_email.get("EMAIL_USE_TLS")),
+    "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
+    "timeout": 10,
+}
+_backend = _email["EMAIL_BACKEND"]
+MAILERS = {
+    "default": {
+        "BACKEND": _backend,
+        "OPTIONS": _smtp_options if _backend.endswith("smtp.EmailBackend") else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SaaS Kit <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

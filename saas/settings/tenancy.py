@@ -1,0 +1,20 @@
+from .env import env
+
+TENANT_MODEL = "tenants.Tenant"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+# Send `SET search_path` once per schema switch instead of before every cursor.
+TENANT_LIMIT_SET_CALLS = True
+
+# Organisations live on <subdomain>.<SAAS_BASE_DOMAIN>; the public site on the bare domain and www.
+SAAS_BASE_DOMAIN = env.str("SAAS_BASE_DOMAIN", default="localhost").lower().rstrip(".")
+# Scheme used in the URLs we hand out (signup response, emails).
+SAAS_URL_SCHEME = env.str("SAAS_URL_SCHEME", default="http" if SAAS_BASE_DOMAIN == "localhost" else "https")
+# Port shown in the URLs we hand out, e.g. 3000 when the frontend dev server fronts Django.
+SAAS_URL_PORT = env.int("SAAS_URL_PORT", default=None)
+
+# How many migrated, unclaimed schemas to keep ready so signup runs no DDL.
+TENANT_POOL_SIZE = env.int("TENANT_POOL_SIZE", default=5)
+# In-process host -> tenant cache size (least recently used hosts are dropped first).
+TENANT_ROUTING_CACHE_SIZE = env.int("TENANT_ROUTING_CACHE_SIZE", default=10_000)
+
+ALLOWED_HOSTS = [SAAS_BASE_DOMAIN, f".{SAAS_BASE_DOMAIN}"]

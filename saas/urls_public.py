@@ -1,0 +1,13 @@
+"""The public host (the bare base domain and www.): signup, account, billing plans, operators, admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from saas.urls_common import handler400, handler403, handler404, handler500  # noqa: F401
+from saas.urls_common import urlpatterns as common
+
+urlpatterns = [
+    *common,
+    path("api/v1/", include("saas.api.v1_public")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,11 @@
+"""An organisation's host (<subdomain>.<base domain>): everything runs in that organisation's schema."""
+
+from django.urls import include, path
+
+from saas.urls_common import handler400, handler403, handler404, handler500  # noqa: F401
+from saas.urls_common import urlpatterns as common
+
+urlpatterns = [
+    *common,
+    path("api/v1/", include("saas.api.v1_tenant")),
+]

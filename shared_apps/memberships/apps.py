@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MembershipsConfig(AppConfig):
+    name = "shared_apps.memberships"
+    label = "memberships"
+    default_auto_field = "django.db.models.BigAutoField"

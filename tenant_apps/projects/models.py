@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.db import models
+
+
+class Project(models.Model):
+    """The sample tenant model: it lives in each organisation's schema and carries no tenant key."""
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Users live in the public schema and are global. No constraint and no cascade across schemas:
+    # deleting a user must not visit every organisation's schema (nor fail in the public one).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name

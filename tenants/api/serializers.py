@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from shared_apps.accounts.models import User, normalise_email
+from shared_apps.accounts.selectors import user_exists
+
+from ..hosts import SUBDOMAIN_MESSAGES
+from ..selectors import subdomain_availability
+from ..services import EMAIL_TAKEN_MESSAGE
+
+
+class SubdomainField(serializers.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=63, trim_whitespace=True, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        return str(super().to_internal_value(data)).lower()
+
+
+class SignupInputSerializer(serializers.Serializer):
+    organisation_name = serializers.CharField(max_length=200, trim_whitespace=True)
+    subdomain = SubdomainField()
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=256)
+    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate_subdomain(self, value: str) -> str:
+        availability = subdomain_availability(subdomain=value)
+        if availability.problem is not None:
+            raise serializers.ValidationError(SUBDOMAIN_MESSAGES[availability.problem], code=availability.problem.value)
+        return value
+
+    def validate_email(self, value: str) -> str:
+        email = normalise_email(value)
+        if user_exists(email=email):
+            raise serializers.ValidationError(EMAIL_TAKEN_MESSAGE, code="taken")
+        return email
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Django's validators, including similarity to the email and name the person just typed.
+        candidate = User(email=attrs["email"], full_name=attrs.get("full_name", ""))
+        try:
+            password_validation.validate_password(attrs["password"], user=candidate)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(
+                {"password": [serializers.ErrorDetail(message, code="password_weak") for message in exc.messages]}
+            ) from exc
+        return attrs
+
+
+class SignupTenantSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    subdomain = serializers.CharField()
+    url = serializers.URLField()
+    status = serializers.CharField()
+
+
+class SignupUserSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+
+
+class SignupOutputSerializer(serializers.Serializer):
+    tenant = SignupTenantSerializer()
+    user = SignupUserSerializer()
+
+
+class SubdomainCheckInputSerializer(serializers.Serializer):
+    subdomain = SubdomainField()
+
+
+class SubdomainCheckOutputSerializer(serializers.Serializer):
+    subdomain = serializers.CharField()
+    available = serializers.BooleanField()
+    reason = serializers.CharField(required=False, help_text="Why it is unavailable: invalid, reserved or taken.")
+    detail = serializers.CharField(required=False, help_text="A sentence to show next to the field.")

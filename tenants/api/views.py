@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from saas.api.errors import as_api_validation_error
+
+from ..hosts import SUBDOMAIN_MESSAGES
+from ..selectors import subdomain_availability, tenant_url
+from ..services import signup_create
+from .serializers import (
+    SignupInputSerializer,
+    SignupOutputSerializer,
+    SubdomainCheckInputSerializer,
+    SubdomainCheckOutputSerializer,
+)
+
+
+class SignupView(APIView):
+    """Create an account and its organisation. The organisation is ready when the 201 arrives."""
+
+    authentication_classes = ()
+    permission_classes = ()
+
+    @extend_schema(request=SignupInputSerializer, responses={201: SignupOutputSerializer}, tags=["signup"])
+    def post(self, request: Request) -> Response:
+        data = SignupInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            signup = signup_create(**data.validated_data)
+        except DjangoValidationError as exc:
+            raise as_api_validation_error(exc) from exc
+        subdomain = signup.host.split(".", 1)[0]
+        body = {
+            "tenant": {
+                "id": signup.tenant.id,
+                "name": signup.tenant.name,
+                "subdomain": subdomain,
+                "url": tenant_url(host=signup.host),
+                "status": signup.tenant.status,
+            },
+            "user": {"id": signup.user.id, "email": signup.user.email},
+        }
+        return Response(SignupOutputSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class SubdomainCheckView(APIView):
+    """Is this subdomain free to sign up with? For the live check in the signup form."""
+
+    authentication_classes = ()
+    permission_classes = ()
+
+    @extend_schema(
+        parameters=[OpenApiParameter("subdomain", str, required=True)],
+        responses={200: SubdomainCheckOutputSerializer},
+        tags=["signup"],
+    )
+    def get(self, request: Request) -> Response:
+        query = SubdomainCheckInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        availability = subdomain_availability(subdomain=query.validated_data["subdomain"])
+        body: dict[str, object] = {"subdomain": availability.subdomain, "available": availability.available}
+        if availability.problem is not None:
+            body["reason"] = availability.problem.value
+            body["detail"] = SUBDOMAIN_MESSAGES[availability.problem]
+        return Response(SubdomainCheckOutputSerializer(body).data)

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class Tenant(TenantMixin):
+    """An organisation. Its data lives in its own PostgreSQL schema, named `t_<random>`."""
+
+    class Status(models.TextChoices):
+        # Schema migrated and waiting in the pool; claimed by signup, never routed to.
+        PROVISIONING = "provisioning"
+        ACTIVE = "active"
+        SUSPENDED = "suspended"
+        DELETED = "deleted"
+
+    # Immutable and unguessable: used in URLs and storage prefixes, never reused.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROVISIONING, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    # Schemas are created by tenants.provisioning (pool or fast path), never on save().
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.name or self.schema_name
+
+
+class Domain(DomainMixin):
+    """A host name that routes to a tenant: `<subdomain>.<SAAS_BASE_DOMAIN>` or a verified custom domain."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.domain

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from shared_apps.accounts.models import User
+from shared_apps.accounts.services import user_create
+from shared_apps.memberships.models import Membership
+from shared_apps.memberships.services import membership_create
+
+from .hosts import SUBDOMAIN_MESSAGES, SubdomainProblem, tenant_host
+from .models import Tenant
+from .provisioning import tenant_provision
+
+logger = logging.getLogger(__name__)
+
+EMAIL_TAKEN_MESSAGE = (
+    "An account with this email already exists. Sign in, then create the organisation from your account."
+)
+
+
+@dataclass(frozen=True)
+class Signup:
+    tenant: Tenant
+    user: User
+    host: str
+
+
+def _constraint(exc: IntegrityError) -> str:
+    return getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) or ""
+
+
+def tenant_create(*, name: str, subdomain: str, owner: User) -> tuple[Tenant, str]:
+    """An active organisation at `<subdomain>.<base domain>` owned by `owner`. Inside the caller's transaction."""
+    host = tenant_host(subdomain, settings.SAAS_BASE_DOMAIN)
+    tenant = tenant_provision(name=name, domain=host)
+    membership_create(user=owner, tenant=tenant, role=Membership.Role.OWNER)
+    return tenant, host
+
+
+def signup_create(*, organisation_name: str, subdomain: str, email: str, password: str, full_name: str = "") -> Signup:
+    """A new account owning a new organisation, created in one transaction: all of it or none of it.
+
+    Availability was checked before calling; the unique constraints settle races between concurrent
+    signups, and the loser gets the same field error a sequential request would.
+    """
+    password_hash = make_password(password)  # slow on purpose (Argon2id): never inside the transaction
+    try:
+        with transaction.atomic():
+            user = user_create(email=email, password_hash=password_hash, full_name=full_name)
+            tenant, host = tenant_create(name=organisation_name, subdomain=subdomain, owner=user)
+    except IntegrityError as exc:
+        constraint = _constraint(exc)
+        if "domain" in constraint:
+            raise ValidationError(
+                {"subdomain": [ValidationError(SUBDOMAIN_MESSAGES[SubdomainProblem.TAKEN], code="taken")]}
+            ) from exc
+        if "email" in constraint:
+            raise ValidationError({"email": [ValidationError(EMAIL_TAKEN_MESSAGE, code="taken")]}) from exc
+        raise
+    transaction.on_commit(_queue_pool_top_up)
+    return Signup(tenant=tenant, user=user, host=host)
+
+
+def _queue_pool_top_up() -> None:
+    from .tasks import pool_top_up
+
+    try:
+        pool_top_up.apply_async(retry=False)
+    except Exception:
+        logger.warning("could not queue the tenant pool top-up; the periodic task will refill it", exc_info=True)

@@ -1,0 +1,106 @@
+"""Suite-wide fixtures.
+
+- Two organisations, `acme` and `globex`, are created once per run through the real signup service
+  and reused by every test (each test's changes are rolled back around them).
+- `live_db` is for tests that need real commits (concurrency, other processes): it removes what the
+  test created afterwards, so later tests see the same two organisations and nothing else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connections
+from django.test import Client
+
+from tenants.db import connection
+from tenants.models import Tenant
+from tenants.provisioning import pool_fill, public_tenant_ensure
+from tenants.routing import resolver
+from tenants.services import Signup, signup_create
+from tests.factories import PASSWORD
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    with django_db_blocker.unblock():
+        public_tenant_ensure()
+        pool_fill()
+    yield
+    _drop_run_namespaces()
+
+
+def _drop_run_namespaces() -> None:
+    """Remove this run's cache keys and Celery queue from the shared Redis and RabbitMQ."""
+    from django.core.cache import caches
+
+    # A missing server is reported by the tests that need it, not by this clean-up.
+    for alias in ("default", "global"):
+        with contextlib.suppress(Exception):
+            caches[alias].delete_pattern("*")  # type: ignore[attr-defined]  # django-redis: only keys under this run's prefix
+    with contextlib.suppress(Exception):
+        from saas.celery import app
+
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_delete(settings.CELERY_TASK_DEFAULT_QUEUE)
+
+
+def _signup(django_db_blocker: Any, name: str, subdomain: str) -> Signup:
+    with django_db_blocker.unblock():
+        return signup_create(
+            organisation_name=name, subdomain=subdomain, email=f"owner@{subdomain}.test", password=PASSWORD
+        )
+
+
+@pytest.fixture(scope="session")
+def acme(django_db_setup: None, django_db_blocker: Any) -> Signup:
+    return _signup(django_db_blocker, "Acme", "acme")
+
+
+@pytest.fixture(scope="session")
+def globex(django_db_setup: None, django_db_blocker: Any) -> Signup:
+    return _signup(django_db_blocker, "Globex", "globex")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_routing_cache() -> Iterator[None]:
+    # Rolled-back test transactions never fire on_commit, so the routing version is not bumped for
+    # them: start and end every test with an empty host -> tenant map.
+    resolver.clear()
+    yield
+    resolver.clear()
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def public_client() -> Client:
+    return Client(HTTP_HOST=settings.SAAS_BASE_DOMAIN)
+
+
+def host_of(signup: Signup) -> str:
+    return signup.host
+
+
+@pytest.fixture
+def live_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Database access without a wrapping transaction; tenants and users the test made are removed after."""
+    from shared_apps.accounts.models import User
+
+    with django_db_blocker.unblock():
+        assert not connection.in_atomic_block, "live_db cannot be combined with the django_db mark"
+        kept_tenants = set(Tenant.objects.exclude(status=Tenant.Status.PROVISIONING).values_list("id", flat=True))
+        kept_users = set(User.objects.values_list("id", flat=True))
+        try:
+            yield
+        finally:
+            connections.close_all()
+            connection.set_schema_to_public()
+            for tenant in Tenant.objects.exclude(id__in=kept_tenants).exclude(status=Tenant.Status.PROVISIONING):
+                with connection.cursor() as cursor:
+                    cursor.execute(f'DROP SCHEMA IF EXISTS "{tenant.schema_name}" CASCADE')
+                tenant.delete()
+            User.objects.exclude(id__in=kept_users).delete()
