@@ -33,8 +33,12 @@ INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_
 AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
-    "tenants.middleware.TenantRoutingMiddleware",  # first: everything after it runs in the tenant's schema
+    "saas.middleware.logging.RequestContextMiddleware",  # request id on every log line, even routing errors
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # collected static files: no tenant, no database
+    "tenants.middleware.TenantRoutingMiddleware",  # everything after it runs in the tenant's schema
+    "saas.middleware.logging.TenantContextMiddleware",  # tenant id on every log line
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
