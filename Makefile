@@ -21,6 +21,7 @@ install: $(VENV)/.synced
 $(VENV)/.synced: pyproject.toml uv.lock
 	@if [ -z "$(PYTHON)" ]; then echo "No Python 3.12+ found. Install one, or run: make PYTHON=/path/to/python3.12 $(MAKECMDGOALS)"; exit 1; fi
 	@test -x $(VENV)/bin/python || "$(PYTHON)" -m venv $(VENV)
+	@$(VENV)/bin/python -m pip --version >/dev/null 2>&1 || $(VENV)/bin/python -m ensurepip --upgrade >/dev/null
 	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	@$(VENV)/bin/uv sync --frozen --inexact --quiet
 	@touch $@
@@ -41,4 +42,4 @@ test: lint
 	$(VENV)/bin/pytest
 
 bench: install
-	$(VENV)/bin/python -m tests.perf.run
+	$(VENV)/bin/pytest tests/perf -m bench -s -q -p no:cacheprovider

@@ -25,7 +25,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django_tenants.postgresql_backend.base import _check_schema_name
-from django_tenants.utils import get_public_schema_name, quote_schema_name
+from django_tenants.utils import get_public_schema_name, quote_schema_name, schema_context
 
 from .db import connection
 from .models import Domain, Tenant
@@ -123,7 +123,7 @@ def pool_size() -> int:
 
 def pool_tenant_create() -> Tenant:
     """Add one migrated, unclaimed schema to the pool."""
-    with transaction.atomic():
+    with schema_context(get_public_schema_name()), transaction.atomic():
         tenant = Tenant(schema_name=generate_schema_name(), status=Tenant.Status.PROVISIONING)
         schema_create(tenant.schema_name)
         tenant.save()

@@ -23,7 +23,7 @@ _MISSING = object()
 
 
 def _global_cache():  # type: ignore[no-untyped-def]
-    return caches["global"]
+    return caches["default"]
 
 
 def routing_version() -> str:

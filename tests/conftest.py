@@ -26,11 +26,27 @@ from tests.factories import PASSWORD
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """This run's own database, always created (pytest-django skips it when no test is marked
+    django_db, and `live_db` tests are not), dropped at the end."""
+    from django.test.utils import setup_databases, teardown_databases
+
     with django_db_blocker.unblock():
+        config = setup_databases(
+            verbosity=request.config.option.verbose, interactive=False, aliases={"default": {}}, serialized_aliases=set()
+        )
+        assert connection.settings_dict["NAME"].startswith("test_"), "refusing to run tests on a non-test database"
         public_tenant_ensure()
         pool_fill()
     yield
+    with django_db_blocker.unblock():
+        connections.close_all()
+        teardown_databases(config, verbosity=request.config.option.verbose)
     _drop_run_namespaces()
 
 
@@ -39,7 +55,7 @@ def _drop_run_namespaces() -> None:
     from django.core.cache import caches
 
     # A missing server is reported by the tests that need it, not by this clean-up.
-    for alias in ("default", "global"):
+    for alias in ("default", "tenant"):
         with contextlib.suppress(Exception):
             caches[alias].delete_pattern("*")  # type: ignore[attr-defined]  # django-redis: only keys under this run's prefix
     with contextlib.suppress(Exception):

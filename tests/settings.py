@@ -22,6 +22,8 @@ TENANT_POOL_SIZE = 2
 CELERY_TASK_DEFAULT_QUEUE = f"test-{RUN_ID}"
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 
+# Each run creates (and at the end drops) its own database, so two runs on one server never collide.
+DATABASES["default"]["TEST"] = {"NAME": f"test_saas_{RUN_ID}"}  # noqa: F405
 # A subprocess started by a test joins the test database instead of the development one.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["NAME"] = os.environ["TEST_DATABASE_NAME"]  # noqa: F405

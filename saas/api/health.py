@@ -20,7 +20,7 @@ def _database() -> None:
 
 
 def _cache() -> None:
-    cache = caches["global"]
+    cache = caches["default"]
     cache.set("readyz:probe", "1", timeout=10)
     if cache.get("readyz:probe") != "1":
         raise RuntimeError("cache did not return what was written")

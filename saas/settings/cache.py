@@ -1,34 +1,27 @@
 from .env import BASE_DIR, env
 
 REDIS_URL = env.str("REDIS_URL", default="")
+_prefix = env.str("CACHE_KEY_PREFIX", default="saas")
 
 if REDIS_URL:
-    _tenant_cache = {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="saas"),
-    }
-    _global_cache = dict(_tenant_cache)
+    _backend = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": _prefix}
+    _global, _tenant = dict(_backend), dict(_backend)
 else:
     # No Redis in development: a file cache is still shared by every process (web, worker, shell).
-    _tenant_cache = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(BASE_DIR / ".data" / "cache" / "tenant"),
-    }
-    _global_cache = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(BASE_DIR / ".data" / "cache" / "global"),
-    }
+    _files = BASE_DIR / ".data" / "cache"
+    _global = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(_files / "global")}
+    _tenant = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(_files / "tenant")}
 
 CACHES = {
-    # Tenant data: every key carries the schema of the tenant it belongs to.
-    "default": {
-        **_tenant_cache,
+    # Global on purpose: routing versions, sessions, rate limits, allauth. Libraries that use the
+    # default cache (allauth's rate limits) must not get per-tenant keys, or a limit becomes per tenant.
+    "default": _global,
+    # Tenant data: every key carries the schema of the tenant it belongs to (django-tenants' key function).
+    "tenant": {
+        **_tenant,
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
     },
-    # Global: routing versions, sessions, rate limits. Keys are not per tenant on purpose.
-    "global": _global_cache,
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-SESSION_CACHE_ALIAS = "global"
+SESSION_CACHE_ALIAS = "default"

@@ -1,0 +1,316 @@
+"""Benchmarks for issue 2 (run with `make bench`; excluded from `make test`).
+
+Every figure is a median measured in this run next to its baseline, and the tables print ratios.
+A floor that is missed fails the benchmark run, never the test suite.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.test import Client, override_settings
+
+from shared_apps.accounts.models import User
+from shared_apps.memberships.models import Membership
+from shared_apps.memberships.services import membership_create
+from tenant_apps.projects.models import Project
+from tenants.db import connection
+from tenants.models import Domain, Tenant
+from tenants.provisioning import generate_schema_name, pool_fill, schema_create
+from tenants.routing import resolver
+from tenants.services import Signup, tenant_create
+from tests.perf.report import median_seconds, table
+from tests.sql import statements
+
+pytestmark = [pytest.mark.bench, pytest.mark.usefixtures("live_db")]
+
+PRODUCTION_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+RESULTS: list[str] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _print_tables() -> Iterator[None]:
+    yield
+    print("\n".join(RESULTS))
+
+
+class _RollbackError(Exception):
+    pass
+
+
+def _rolled_back(fn: Callable[[], object]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            with transaction.atomic():
+                fn()
+                raise _RollbackError
+        except _RollbackError:
+            pass
+        connection.set_schema_to_public()
+
+    return run
+
+
+def _owner() -> User:
+    return User.objects.create_user(f"bench-{time.monotonic_ns()}@bench.test", "unused-password-123")
+
+
+def _stock_provision(owner: User) -> None:
+    """What stock django-tenants does for a new tenant: save, then create_schema (auto_create_schema=True)."""
+    tenant = Tenant(schema_name=generate_schema_name(), name="Stock", status=Tenant.Status.ACTIVE)
+    tenant.save()
+    tenant.create_schema(check_if_exists=True, verbosity=0)
+    Domain.objects.create(domain=f"stock-{tenant.schema_name}.localhost".replace("_", "-"), tenant=tenant)
+    membership_create(user=owner, tenant=tenant, role=Membership.Role.OWNER)
+
+
+def test_a_provisioning_time() -> None:
+    owner = _owner()
+    pool_fill(size=3)
+    warm = median_seconds(
+        _rolled_back(lambda: tenant_create(name="Warm", subdomain="warm-bench", owner=owner)), repeat=30
+    )
+
+    parked = list(Tenant.objects.filter(status=Tenant.Status.PROVISIONING).values_list("id", flat=True))
+    Tenant.objects.filter(id__in=parked).update(status=Tenant.Status.DELETED)  # an empty pool
+    try:
+        empty = median_seconds(
+            _rolled_back(lambda: tenant_create(name="Empty", subdomain="empty-bench", owner=owner)), repeat=30
+        )
+    finally:
+        Tenant.objects.filter(id__in=parked).update(status=Tenant.Status.PROVISIONING)
+    stock = median_seconds(_rolled_back(lambda: _stock_provision(owner)), repeat=7)
+
+    client = Client(HTTP_HOST="localhost")
+    counter = iter(range(10_000))
+
+    def signup() -> None:
+        n = next(counter)
+        body = {
+            "organisationName": "Bench",
+            "subdomain": f"signup-bench-{n}",
+            "email": f"signup{n}@bench.test",
+            "password": "bench-password-2026!",
+        }
+        assert client.post("/api/v1/signup/", body, content_type="application/json").status_code == 201
+
+    def signup_with_fresh_pool() -> None:
+        pool_fill(size=3)
+
+    with override_settings(PASSWORD_HASHERS=PRODUCTION_HASHERS):
+        samples = []
+        for _ in range(7):
+            signup_with_fresh_pool()
+            samples.append(median_seconds(signup, repeat=1, warmup=0))
+        samples.sort()
+        whole = samples[len(samples) // 2]
+
+    RESULTS.append(
+        table(
+            "(a) provisioning: tenant + schema + domain + membership (median)",
+            [
+                ("warm pool (claim)", f"{warm * 1000:.1f} ms", f"{stock / warm:.0f}x faster than stock"),
+                ("empty pool (DDL script)", f"{empty * 1000:.1f} ms", f"{stock / empty:.1f}x faster than stock"),
+                ("stock django-tenants (migrations)", f"{stock * 1000:.1f} ms", "1.0x (baseline)"),
+                ("whole signup request, Argon2id", f"{whole * 1000:.1f} ms", "hashing dominates"),
+            ],
+            ("path", "median", "ratio"),
+        )
+    )
+    assert stock / warm >= 20, "floor: warm pool >= 20x faster than stock"
+    assert empty < stock, "floor: empty pool faster than stock"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _ensure_wrk() -> str:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        subprocess.run(
+            ["bash", "-c", "apt-get install -y wrk || (apt-get update && apt-get install -y wrk)"], check=True
+        )
+        wrk = shutil.which("wrk")
+    assert wrk, "wrk is needed for the throughput benchmark: apt-get install wrk"
+    return wrk
+
+
+def _requests_per_second(settings_module: str, host: str, schema: str) -> float:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "TEST_DATABASE_NAME": settings.DATABASES["default"]["NAME"],
+        "BENCH_SCHEMA": schema,
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "saas.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        url = f"http://127.0.0.1:{port}/bench/"
+        probe = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        probe.request("GET", "/bench/", headers={"Host": host})
+        answer = probe.getresponse()
+        assert answer.status == 200, f"{settings_module}: {answer.status} {answer.read()[:500]!r}"
+        probe.close()
+        wrk = _ensure_wrk()
+        subprocess.run([wrk, "-t2", "-c8", "-d2s", "-H", f"Host: {host}", url], check=True, capture_output=True)
+        out = subprocess.run(
+            [wrk, "-t2", "-c8", "-d6s", "-H", f"Host: {host}", url], check=True, capture_output=True, text=True
+        ).stdout
+        assert "Non-2xx" not in out, out
+        return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_b_requests_per_second(acme: Signup) -> None:
+    schema = acme.tenant.schema_name
+    connection.set_tenant(acme.tenant)
+    Project.objects.create(name="Bench project")
+    connection.set_schema_to_public()
+    rps = {
+        name: _requests_per_second(f"tests.perf.settings_{name}", acme.host, schema)
+        for name in ("ours", "stock", "plain")
+    }
+    RESULTS.append(
+        table(
+            "(b) requests/s, one tenant-table read, gunicorn 2 sync workers, wrk -t2 -c8 -d6s",
+            [
+                (
+                    "this kit's routing",
+                    f"{rps['ours']:.0f}",
+                    f"{rps['ours'] / rps['stock']:.2f}x stock, {rps['ours'] / rps['plain']:.2f}x no-tenancy",
+                ),
+                ("stock django-tenants", f"{rps['stock']:.0f}", f"{rps['stock'] / rps['plain']:.2f}x no-tenancy"),
+                ("no tenancy (search_path fixed)", f"{rps['plain']:.0f}", "1.00x"),
+            ],
+            ("routing", "req/s", "ratio"),
+        )
+    )
+    assert rps["ours"] >= 1.5 * rps["stock"], "floor: >= 1.5x stock"
+    assert rps["ours"] >= 0.85 * rps["plain"], "floor: >= 0.85x no-tenancy"
+
+
+def _statements_per_request(client: Client) -> tuple[float, float]:
+    client.get("/bench/")  # warm
+    with statements() as sql:
+        for _ in range(10):
+            assert client.get("/bench/").status_code == 200
+    lookups = sum(1 for s in sql if "tenants_domain" in s)
+    return len(sql) / 10, lookups / 10
+
+
+def test_c_sql_statements_per_request(acme: Signup) -> None:
+    resolver.clear()
+    with override_settings(ROOT_URLCONF="tests.perf.urls"):
+        ours_total, ours_lookup = _statements_per_request(Client(HTTP_HOST=acme.host))
+        stock_middleware = [
+            "django_tenants.middleware.main.TenantMainMiddleware"
+            if m == "tenants.middleware.TenantRoutingMiddleware"
+            else m
+            for m in settings.MIDDLEWARE
+        ]
+        with override_settings(MIDDLEWARE=stock_middleware, TENANT_LIMIT_SET_CALLS=False):
+            stock_total, stock_lookup = _statements_per_request(Client(HTTP_HOST=acme.host))
+    RESULTS.append(
+        table(
+            "(c) SQL statements per warm tenant request (counted at the driver, SET search_path included)",
+            [
+                ("this kit's routing", f"{ours_total:.1f}", f"{ours_lookup:.1f}"),
+                ("stock django-tenants", f"{stock_total:.1f}", f"{stock_lookup:.1f}"),
+            ],
+            ("routing", "statements", "of which: finding the tenant"),
+        )
+    )
+    assert ours_lookup == 0, "floor: 0 statements to find the tenant"
+
+
+def _bulk_tenants(count: int) -> None:
+    """Real tenants with real schemas, fast: the DDL script path, many per transaction."""
+    existing = Tenant.objects.exclude(status=Tenant.Status.PROVISIONING).count()
+    for start in range(existing, count, 100):
+        with transaction.atomic():
+            for n in range(start, min(start + 100, count)):
+                tenant = Tenant(schema_name=generate_schema_name(), name=f"Filler {n}", status=Tenant.Status.ACTIVE)
+                schema_create(tenant.schema_name)
+                tenant.save()
+                Domain.objects.create(domain=f"filler-{n}.localhost", tenant=tenant, is_primary=True)
+        print(f"\r  existing tenants: {min(start + 100, count)}/{count}", end="", flush=True)
+    print()
+
+
+def _signup_to_ready(label: str) -> float:
+    client = Client(HTTP_HOST="localhost")
+    samples = []
+    for n in range(7):
+        pool_fill(size=3)  # the worker would have refilled it by the next signup
+        subdomain = f"ready-{label}-{n}"
+        body = {
+            "organisationName": "Ready",
+            "subdomain": subdomain,
+            "email": f"{subdomain}@bench.test",
+            "password": "bench-password-2026!",
+        }
+        start = time.perf_counter()
+        assert client.post("/api/v1/signup/", body, content_type="application/json").status_code == 201
+        assert Client(HTTP_HOST=f"{subdomain}.localhost").get("/healthz").status_code == 200
+        samples.append(time.perf_counter() - start)
+    samples.sort()
+    return samples[len(samples) // 2]
+
+
+def test_d_signup_to_ready_does_not_grow_with_tenant_count(request: Any) -> None:
+    _bulk_tenants(10)
+    small = _signup_to_ready("small")
+    _bulk_tenants(2000)
+    large = _signup_to_ready("large")
+    RESULTS.append(
+        table(
+            "(d) signup-to-ready (POST signup, then the new host answers), median of 7",
+            [
+                ("10 tenants", f"{small * 1000:.1f} ms", "1.00x"),
+                ("2,000 tenants", f"{large * 1000:.1f} ms", f"{large / small:.2f}x"),
+            ],
+            ("existing tenants", "median", "ratio"),
+        )
+    )
+    assert large <= 1.5 * small, "floor: within 1.5x"
