@@ -38,7 +38,10 @@ def django_db_setup(
 
     with django_db_blocker.unblock():
         config = setup_databases(
-            verbosity=request.config.option.verbose, interactive=False, aliases={"default": {}}, serialized_aliases=set()
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases={"default": {}},
+            serialized_aliases=set(),
         )
         assert connection.settings_dict["NAME"].startswith("test_"), "refusing to run tests on a non-test database"
         public_tenant_ensure()

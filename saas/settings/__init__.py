@@ -1,4 +1,4 @@
-"""Settings, one module per concern. Order matters: later modules may read earlier ones."""
+"""Settings, one module per concern. Each module imports what it needs from the others explicitly."""
 
 from .api import *  # noqa: F403
 from .base import *  # noqa: F403
