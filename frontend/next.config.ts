@@ -1,0 +1,16 @@
+import type { NextConfig } from "next";
+import createNextIntlPlugin from "next-intl/plugin";
+
+const withNextIntl = createNextIntlPlugin("./src/i18n/request.ts");
+
+const nextConfig: NextConfig = {
+  // Django's URLs end with a slash: never let Next.js redirect `/api/v1/signup/` to `/api/v1/signup`
+  // (a 308 on a POST, and Django would append the slash again).
+  skipTrailingSlashRedirect: true,
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // `/api/*` is NOT a rewrite: Next.js proxies external rewrites with changeOrigin, which replaces the
+  // Host header, and Django picks the organisation from Host. src/app/api/[...path]/route.ts forwards instead.
+};
+
+export default withNextIntl(nextConfig);

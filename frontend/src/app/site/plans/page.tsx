@@ -1,0 +1,41 @@
+"use client";
+
+import Link from "next/link";
+import { useTranslations } from "next-intl";
+import { useEffect, useState } from "react";
+import { Alert, EmptyState, Loading, PageHeader } from "@/components/ui";
+import { PlanList } from "@/features/plans/PlanList";
+import { listPlans } from "@/lib/api/endpoints";
+import type { Plan } from "@/lib/api/types";
+
+export default function PlansPage() {
+  const t = useTranslations();
+  const [plans, setPlans] = useState<Plan[] | null>(null);
+  const [failed, setFailed] = useState(false);
+
+  useEffect(() => {
+    listPlans().then(setPlans, () => setFailed(true));
+  }, []);
+
+  return (
+    <>
+      <PageHeader title={t("plans.title")} description={t("plans.subtitle")} />
+      {failed ? (
+        <Alert tone="error">{t("errors.loadFailed")}</Alert>
+      ) : plans === null ? (
+        <Loading />
+      ) : plans.length === 0 ? (
+        <EmptyState title={t("plans.empty")} />
+      ) : (
+        <PlanList
+          plans={plans}
+          action={() => (
+            <Link href="/signup" className="block rounded-md bg-indigo-600 px-3 py-2 text-center text-sm font-semibold text-white hover:bg-indigo-500">
+              {t("plans.choose")}
+            </Link>
+          )}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,135 @@
+import type { AxiosProgressEvent } from "axios";
+import { api, apiClient } from "./client";
+import type {
+  AccountTenant,
+  Billing,
+  ExportJob,
+  Invitation,
+  InvitationPreview,
+  LoginResult,
+  Me,
+  Member,
+  Paginated,
+  Plan,
+  Project,
+  Role,
+  SignupInput,
+  SignupResult,
+  StoredFile,
+  SubdomainCheck,
+  TenantSummary,
+  TokenPair,
+} from "./types";
+
+/** Lists are paginated (`{count, next, previous, results}`); a few endpoints return a bare array. Accept both. */
+export function asList<T>(data: T[] | Paginated<T>): T[] {
+  return Array.isArray(data) ? data : data.results;
+}
+
+/**
+ * Email verification and password reset are django-allauth's headless API ("app" client: no CSRF, no
+ * session cookie). The frontend proxies `/_allauth/*` to Django like `/api/*`.
+ */
+export const ALLAUTH_BASE = process.env.NEXT_PUBLIC_ALLAUTH_BASE || "/_allauth/app/v1";
+
+function storeAccess<T extends TokenPair>(data: T): T {
+  apiClient.tokens.set(data.access);
+  return data;
+}
+
+// ---- public host ------------------------------------------------------------------------------------------
+export const signup = (input: SignupInput) =>
+  api.post<SignupResult>("/api/v1/signup/", input, { skipAuth: true }).then((r) => r.data);
+
+export const checkSubdomain = (subdomain: string, signal?: AbortSignal) =>
+  api
+    .get<SubdomainCheck>("/api/v1/signup/check-subdomain/", { params: { subdomain }, signal, skipAuth: true })
+    .then((r) => r.data);
+
+export const listPlans = () => api.get<Plan[] | Paginated<Plan>>("/api/v1/billing/plans/", { skipAuth: true }).then((r) => asList(r.data));
+
+export const listAccountTenants = () =>
+  api.get<AccountTenant[] | Paginated<AccountTenant>>("/api/v1/account/tenants/").then((r) => asList(r.data));
+
+export const createAccountTenant = (input: { organisationName: string; subdomain: string }) =>
+  api.post<TenantSummary>("/api/v1/account/tenants/", input).then((r) => r.data);
+
+export const handoff = (tenantId: string) =>
+  api.post<{ url: string }>(`/api/v1/account/tenants/${encodeURIComponent(tenantId)}/handoff/`).then((r) => r.data);
+
+// ---- either host: sessions --------------------------------------------------------------------------------
+export const login = (email: string, password: string) =>
+  api.post<LoginResult>("/api/v1/auth/login/", { email, password }, { skipAuth: true }).then((r) => storeAccess(r.data));
+
+export const redeemHandoff = (code: string) =>
+  api.post<LoginResult>("/api/v1/auth/handoff/", { code }, { skipAuth: true }).then((r) => storeAccess(r.data));
+
+export async function logout(): Promise<void> {
+  try {
+    // Empty body: the backend reads the refresh cookie, revokes it and clears the cookie.
+    await api.post("/api/v1/auth/logout/", {}, { skipAuth: true });
+  } finally {
+    apiClient.tokens.set(null);
+  }
+}
+
+// ---- organisation host ------------------------------------------------------------------------------------
+export const getMe = () => api.get<Me>("/api/v1/me/").then((r) => r.data);
+
+export const listMembers = () => api.get<Member[] | Paginated<Member>>("/api/v1/members/").then((r) => asList(r.data));
+export const updateMember = (id: Member["id"], role: Role) =>
+  api.patch<Member>(`/api/v1/members/${id}/`, { role }).then((r) => r.data);
+export const removeMember = (id: Member["id"]) => api.delete(`/api/v1/members/${id}/`).then(() => undefined);
+
+export const listInvitations = () =>
+  api.get<Invitation[] | Paginated<Invitation>>("/api/v1/invitations/").then((r) => asList(r.data));
+export const createInvitation = (email: string, role: Role) =>
+  api.post<Invitation>("/api/v1/invitations/", { email, role }).then((r) => r.data);
+export const revokeInvitation = (id: Invitation["id"]) => api.delete(`/api/v1/invitations/${id}/`).then(() => undefined);
+export const resendInvitation = (id: Invitation["id"]) => api.post(`/api/v1/invitations/${id}/resend/`).then(() => undefined);
+export const previewInvitation = (token: string) =>
+  api.get<InvitationPreview>("/api/v1/invitations/preview/", { params: { token }, skipAuth: true }).then((r) => r.data);
+export const acceptInvitation = (input: { token: string; password: string; fullName?: string }) =>
+  api.post<LoginResult>("/api/v1/invitations/accept/", input, { skipAuth: true }).then((r) => storeAccess(r.data));
+
+export const listProjects = () => api.get<Project[] | Paginated<Project>>("/api/v1/projects/").then((r) => asList(r.data));
+export const createProject = (input: { name: string; description: string }) =>
+  api.post<Project>("/api/v1/projects/", input).then((r) => r.data);
+export const updateProject = (id: Project["id"], input: { name: string; description: string }) =>
+  api.patch<Project>(`/api/v1/projects/${id}/`, input).then((r) => r.data);
+export const deleteProject = (id: Project["id"]) => api.delete(`/api/v1/projects/${id}/`).then(() => undefined);
+
+export const listFiles = () => api.get<StoredFile[] | Paginated<StoredFile>>("/api/v1/files/").then((r) => asList(r.data));
+export const getFile = (id: StoredFile["id"]) => api.get<StoredFile>(`/api/v1/files/${id}/`).then((r) => r.data);
+export const deleteFile = (id: StoredFile["id"]) => api.delete(`/api/v1/files/${id}/`).then(() => undefined);
+export function uploadFile(file: File, onProgress: (fraction: number) => void, signal?: AbortSignal) {
+  const body = new FormData();
+  body.append("file", file);
+  return api
+    .post<StoredFile>("/api/v1/files/", body, {
+      signal,
+      onUploadProgress: (event: AxiosProgressEvent) => {
+        if (event.total) onProgress(event.loaded / event.total);
+      },
+    })
+    .then((r) => r.data);
+}
+
+export const requestExport = () => api.post<ExportJob>("/api/v1/exports/").then((r) => r.data);
+export const getExport = (id: ExportJob["id"]) => api.get<ExportJob>(`/api/v1/exports/${id}/`).then((r) => r.data);
+
+export const getBilling = () => api.get<Billing>("/api/v1/billing/").then((r) => r.data);
+export const startCheckout = (plan: string) => api.post<{ url: string }>("/api/v1/billing/checkout/", { plan }).then((r) => r.data);
+export const openBillingPortal = () => api.post<{ url: string }>("/api/v1/billing/portal/").then((r) => r.data);
+
+// ---- allauth headless: password reset and email verification ----------------------------------------------
+export const requestPasswordReset = (email: string) =>
+  api.post(`${ALLAUTH_BASE}/auth/password/request`, { email }, { skipAuth: true }).then(() => undefined);
+export const resetPassword = (key: string, password: string) =>
+  api
+    .post(`${ALLAUTH_BASE}/auth/password/reset`, { key, password }, { skipAuth: true, validateStatus: (s) => s === 200 || s === 401 })
+    .then(() => undefined);
+export const verifyEmail = (key: string) =>
+  api
+    .post(`${ALLAUTH_BASE}/auth/email/verify`, { key }, { skipAuth: true, validateStatus: (s) => s === 200 || s === 401 })
+    .then(() => undefined);

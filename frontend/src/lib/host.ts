@@ -1,0 +1,37 @@
+/** Which kind of host a page is served on. Mirrors tenants/hosts.py (classify_host) on the backend. */
+
+export type HostInfo =
+  | { kind: "public"; host: string }
+  | { kind: "organisation"; host: string; subdomain: string | null };
+
+export const BASE_DOMAIN = (process.env.NEXT_PUBLIC_BASE_DOMAIN || "localhost").toLowerCase();
+
+/** Lower-case, without port or trailing dot. */
+export function normaliseHost(raw: string): string {
+  let host = raw.trim().toLowerCase();
+  if (!host.startsWith("[")) host = host.replace(/:\d+$/, "");
+  return host.replace(/\.$/, "");
+}
+
+export function classifyHost(raw: string, baseDomain: string = BASE_DOMAIN): HostInfo {
+  const host = normaliseHost(raw);
+  if (host === baseDomain || host === `www.${baseDomain}`) return { kind: "public", host };
+  if (host.endsWith(`.${baseDomain}`)) {
+    return { kind: "organisation", host, subdomain: host.slice(0, -(baseDomain.length + 1)) };
+  }
+  // A verified custom domain: the backend decides whether it belongs to an organisation.
+  return { kind: "organisation", host, subdomain: null };
+}
+
+/** The public site's origin, for links from an organisation host back to signup and the account page. */
+export function publicOrigin(): string {
+  if (typeof window === "undefined") return `http://${BASE_DOMAIN}`;
+  const { protocol, port } = window.location;
+  return `${protocol}//${BASE_DOMAIN}${port ? `:${port}` : ""}`;
+}
+
+/** What an organisation at `subdomain` would be reached at, shown live in the signup form. */
+export function organisationHostPreview(subdomain: string): string {
+  const port = typeof window !== "undefined" && window.location.port ? `:${window.location.port}` : "";
+  return `${subdomain || "your-team"}.${BASE_DOMAIN}${port}`;
+}
