@@ -12,7 +12,7 @@ from .base import DEBUG
 from .env import env
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
-LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json")
+LOG_FORMAT = env.str("LOG_FORMAT", default="") or ("console" if DEBUG else "json")
 
 _shared_processors: list[structlog.typing.Processor] = [
     structlog.contextvars.merge_contextvars,
@@ -74,9 +74,9 @@ if SENTRY_DSN:
 
     sentry_sdk.init(
         dsn=SENTRY_DSN,
-        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        environment=env.str("SENTRY_ENVIRONMENT", default="") or "production",
         release=env.str("SENTRY_RELEASE", default="") or None,
-        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=None) or 0.0,
         # Emails, IP addresses and cookies stay out of error reports.
         send_default_pii=False,
         integrations=[DjangoIntegration(), CeleryIntegration()],

@@ -32,21 +32,20 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     # Every organisation lives on a subdomain of the base domain, all served over https: HSTS covers them
     # all (includeSubDomains). Start lower (SECURE_HSTS_SECONDS=300) on a domain new to https.
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=None) or 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
 # CSRF: only the base domain and its subdomains, over the scheme we serve, are trusted origins. Each
 # organisation's browser requests are same-origin (the frontend and API share the tenant's host), so a
 # wildcard here only matters for the public host's forms (admin) and never trusts a foreign site.
+# CSRF_TRUSTED_ORIGINS replaces the list (e.g. to add a verified custom domain); empty means the default.
+_scheme = SAAS_URL_SCHEME or "https"
 _port = f":{SAAS_URL_PORT}" if SAAS_URL_PORT else ""
-CSRF_TRUSTED_ORIGINS = env.list(
-    "CSRF_TRUSTED_ORIGINS",
-    default=[
-        f"{SAAS_URL_SCHEME}://{SAAS_BASE_DOMAIN}{_port}",
-        f"{SAAS_URL_SCHEME}://*.{SAAS_BASE_DOMAIN}{_port}",
-    ],
-)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[]) or [
+    f"{_scheme}://{SAAS_BASE_DOMAIN}{_port}",
+    f"{_scheme}://*.{SAAS_BASE_DOMAIN}{_port}",
+]
 
 # Content-Security-Policy for everything Django renders (the API's JSON, the admin, the API docs).
 # Swagger UI's assets come from jsDelivr (drf-spectacular's default) and it uses an inline <style>.

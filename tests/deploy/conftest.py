@@ -1,0 +1,21 @@
+"""Servers shared by the deploy tests of one module: gunicorn (production config) on the test database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+
+from tenants.services import Signup
+from tests.deploy import servers
+
+
+@pytest.fixture(scope="module")
+def web_port(django_db_setup: None, acme: Signup, globex: Signup) -> Iterator[int]:
+    """gunicorn with deploy/gunicorn.conf.py (2 processes x 8 threads), after acme and globex exist."""
+    with servers.gunicorn(settings.DATABASES["default"]["NAME"]) as port:
+        # Ready when Django answers, not only when the socket accepts.
+        reply = servers.get(port, "localhost", "/healthz", tls=False)
+        assert reply.status == 200, reply.body
+        yield port
