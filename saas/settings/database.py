@@ -25,3 +25,14 @@ _db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 _db.setdefault("OPTIONS", {})
 DATABASES = {"default": _db}
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+
+# Pooling (deploy/SCALING.md). The default is one persistent connection per gunicorn thread (CONN_MAX_AGE
+# above), which tests/deploy/test_pooling.py checks under 50 concurrent requests mixing organisations.
+# django-tenants puts the tenant in the connection's session state (`SET search_path`), sent once per
+# schema switch and then relied on by every later query of that connection. A transaction-mode pooler
+# (PgBouncer pool_mode=transaction, RDS Proxy) hands each transaction whichever server connection is free,
+# so the search_path set for Acme can serve Globex's next query, or Acme's next query can run on a
+# connection still set to Globex: silent cross-tenant reads and writes. Session-mode PgBouncer (one server
+# connection per client connection for its whole life) keeps session state with its client and is safe.
+# psycopg's pool (Django's OPTIONS["pool"]) is not enabled: it changes which physical connection serves a
+# request after the schema was tracked, so turn it on only with tests/deploy/test_pooling.py passing.
