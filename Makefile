@@ -43,3 +43,8 @@ test: lint
 
 bench: install
 	$(VENV)/bin/pytest tests/perf -m bench -s -q -p no:cacheprovider
+
+.PHONY: deploy-check
+deploy-check: install  ## the deploy/ checks alone (also part of `make test`)
+	@bash deploy/scripts/ensure-nginx.sh
+	$(VENV)/bin/pytest tests/deploy -q
