@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -31,15 +33,37 @@ class Signup:
     host: str
 
 
-def _constraint(exc: IntegrityError) -> str:
-    return getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) or ""
+@contextmanager
+def unique_conflicts_as_field_errors() -> Iterator[None]:
+    """Turn a lost race on a unique subdomain or email into the field error a sequential request gets.
+
+    Wrap the whole transaction: after an IntegrityError the transaction is unusable.
+    """
+    try:
+        yield
+    except IntegrityError as exc:
+        constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) or ""
+        if "domain" in constraint:
+            raise ValidationError(
+                {"subdomain": [ValidationError(SUBDOMAIN_MESSAGES[SubdomainProblem.TAKEN], code="taken")]}
+            ) from exc
+        if "email" in constraint:
+            raise ValidationError({"email": [ValidationError(EMAIL_TAKEN_MESSAGE, code="taken")]}) from exc
+        raise
 
 
-def tenant_create(*, name: str, subdomain: str, owner: User) -> tuple[Tenant, str]:
-    """An active organisation at `<subdomain>.<base domain>` owned by `owner`. Inside the caller's transaction."""
+def _tenant_create(*, name: str, subdomain: str, owner: User) -> tuple[Tenant, str]:
     host = tenant_host(subdomain, settings.SAAS_BASE_DOMAIN)
     tenant = tenant_provision(name=name, domain=host)
     membership_create(user=owner, tenant=tenant, role=Membership.Role.OWNER)
+    return tenant, host
+
+
+def tenant_create(*, name: str, subdomain: str, owner: User) -> tuple[Tenant, str]:
+    """An active organisation at `<subdomain>.<base domain>`, owned by an existing account."""
+    with unique_conflicts_as_field_errors(), transaction.atomic():
+        tenant, host = _tenant_create(name=name, subdomain=subdomain, owner=owner)
+    transaction.on_commit(_queue_pool_top_up)
     return tenant, host
 
 
@@ -50,19 +74,9 @@ def signup_create(*, organisation_name: str, subdomain: str, email: str, passwor
     signups, and the loser gets the same field error a sequential request would.
     """
     password_hash = make_password(password)  # slow on purpose (Argon2id): never inside the transaction
-    try:
-        with transaction.atomic():
-            user = user_create(email=email, password_hash=password_hash, full_name=full_name)
-            tenant, host = tenant_create(name=organisation_name, subdomain=subdomain, owner=user)
-    except IntegrityError as exc:
-        constraint = _constraint(exc)
-        if "domain" in constraint:
-            raise ValidationError(
-                {"subdomain": [ValidationError(SUBDOMAIN_MESSAGES[SubdomainProblem.TAKEN], code="taken")]}
-            ) from exc
-        if "email" in constraint:
-            raise ValidationError({"email": [ValidationError(EMAIL_TAKEN_MESSAGE, code="taken")]}) from exc
-        raise
+    with unique_conflicts_as_field_errors(), transaction.atomic():
+        user = user_create(email=email, password_hash=password_hash, full_name=full_name)
+        tenant, host = _tenant_create(name=organisation_name, subdomain=subdomain, owner=user)
     transaction.on_commit(_queue_pool_top_up)
     return Signup(tenant=tenant, user=user, host=host)
 

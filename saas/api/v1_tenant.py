@@ -1,5 +1,11 @@
 """API v1 on an organisation's host. Tenant apps add their routes here (README: "Add a tenant app")."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import include, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from shared_apps.accounts.api import urls as accounts
+
+urlpatterns = [
+    path("auth/", include(accounts.auth_tenant)),
+    path("me/", include(accounts.me)),
+    path("members/", include("shared_apps.memberships.api.urls")),
+]

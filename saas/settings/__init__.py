@@ -1,6 +1,7 @@
 """Settings, one module per concern. Each module imports what it needs from the others explicitly."""
 
 from .api import *  # noqa: F403
+from .auth import *  # noqa: F403
 from .base import *  # noqa: F403
 from .cache import *  # noqa: F403
 from .celery import *  # noqa: F403

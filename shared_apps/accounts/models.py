@@ -44,3 +44,51 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+
+class RefreshTokenRecord(models.Model):
+    """One issued refresh token. Tokens rotated from one login share a `family`.
+
+    simplejwt has no families: presenting a token that was already rotated means it was copied, so the
+    whole family (every token descended from that login) is revoked.
+    """
+
+    jti = models.CharField(max_length=64, unique=True)
+    family = models.UUIDField(db_index=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    # Null for account tokens on the public host.
+    tenant = models.ForeignKey("tenants.Tenant", null=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    rotated_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "tenant"])]
+
+    def __str__(self) -> str:
+        return f"refresh {self.jti} of {self.user_id}"
+
+
+class LoginCode(models.Model):
+    """A one-time, short-lived link into one organisation for one user (handoff or impersonation).
+
+    Only a SHA-256 of the code is stored: a database leak does not leak working links.
+    """
+
+    class Purpose(models.TextChoices):
+        HANDOFF = "handoff"
+        IMPERSONATION = "impersonation"
+
+    code_hash = models.CharField(max_length=64, unique=True)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.HANDOFF)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+    # Set for impersonation: the operator acting as `user`.
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.purpose} code for {self.user_id} in {self.tenant_id}"

@@ -22,18 +22,23 @@ class SubdomainField(serializers.CharField):
         return str(super().to_internal_value(data)).lower()
 
 
-class SignupInputSerializer(serializers.Serializer):
+class TenantCreateInputSerializer(serializers.Serializer):
+    """A new organisation: for signup, and for an existing account adding another one."""
+
     organisation_name = serializers.CharField(max_length=200, trim_whitespace=True)
     subdomain = SubdomainField()
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=256)
-    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
     def validate_subdomain(self, value: str) -> str:
         availability = subdomain_availability(subdomain=value)
         if availability.problem is not None:
             raise serializers.ValidationError(SUBDOMAIN_MESSAGES[availability.problem], code=availability.problem.value)
         return value
+
+
+class SignupInputSerializer(TenantCreateInputSerializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=256)
+    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
     def validate_email(self, value: str) -> str:
         email = normalise_email(value)

@@ -1,0 +1,50 @@
+from datetime import timedelta
+from hashlib import sha256
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import DEBUG, SECRET_KEY
+from .env import env
+from .tenancy import SAAS_BASE_DOMAIN
+
+# HS256 with a key of its own (not SECRET_KEY), at least 32 random bytes. Development derives one.
+JWT_SIGNING_KEY = env.str("JWT_SIGNING_KEY", default="") or (
+    sha256(f"jwt:{SECRET_KEY}".encode()).hexdigest() if DEBUG else ""
+)
+if len(JWT_SIGNING_KEY.encode()) < 32:
+    raise ImproperlyConfigured("JWT_SIGNING_KEY must be set to at least 32 random bytes (e.g. `openssl rand -hex 32`).")
+
+SIMPLE_JWT = {
+    "ALGORITHM": "HS256",  # pinned: tokens naming another algorithm (or `none`) are refused
+    "SIGNING_KEY": JWT_SIGNING_KEY,
+    "AUDIENCE": "saas-api",
+    "ISSUER": f"https://{SAAS_BASE_DOMAIN}",
+    "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env.int("JWT_ACCESS_TOKEN_LIFETIME", default=300)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(seconds=env.int("JWT_REFRESH_TOKEN_LIFETIME", default=14 * 24 * 3600)),
+    "UPDATE_LAST_LOGIN": False,
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "user_id",
+}
+
+# The refresh token also travels as an httpOnly, host-only cookie for browsers.
+REFRESH_COOKIE_NAME = "refresh_token"
+REFRESH_COOKIE_PATH = "/api/v1/auth/"
+
+# One-time login links (account -> organisation handoff, operator impersonation).
+HANDOFF_CODE_TTL = timedelta(seconds=env.int("HANDOFF_CODE_TTL", default=60))
+
+# Client IP: the last hop unless we sit behind this many trusted proxies that append X-Forwarded-For.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# Every allowance below is multiplied by this (load tests from one address); it never disables a limit.
+RATE_LIMIT_MULTIPLIER = max(1, env.int("RATE_LIMIT_MULTIPLIER", default=1))
+# scope: (requests, seconds)
+RATE_LIMITS = {
+    "login_ip": (20, 60),
+    "login_email": (10, 300),
+    "signup_ip": (10, 3600),
+    "refresh_ip": (60, 60),
+    "handoff_ip": (20, 60),
+    "invitations_tenant": (50, 3600),
+    "invitation_accept_ip": (20, 300),
+    "password_reset_email": (5, 3600),
+}

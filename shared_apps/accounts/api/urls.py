@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+auth_public = [
+    path("login/", views.LoginView.as_view(), name="auth-login"),
+    path("refresh/", views.RefreshView.as_view(), name="auth-refresh"),
+    path("logout/", views.LogoutView.as_view(), name="auth-logout"),
+]
+auth_tenant = [*auth_public, path("handoff/", views.HandoffRedeemView.as_view(), name="auth-handoff")]
+account = [
+    path("tenants/", views.AccountTenantsView.as_view(), name="account-tenants"),
+    path("tenants/<uuid:tenant_id>/handoff/", views.HandoffCreateView.as_view(), name="account-tenant-handoff"),
+]
+me = [path("", views.MeView.as_view(), name="me")]

@@ -1,0 +1,255 @@
+"""Login, token refresh and logout on every host; `me` and handoff redemption on tenant hosts; the
+account's organisation switcher on the public host."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from saas.api.errors import as_api_validation_error
+from saas.api.pagination import PageNumberPagination
+from saas.api.ratelimit import client_ip, rate_limit
+from shared_apps.accounts.login_codes import LoginCodeInvalidError, login_code_create, login_code_redeem
+from shared_apps.accounts.models import LoginCode, User, normalise_email
+from shared_apps.accounts.tokens import (
+    TokenInvalidError,
+    TokenPair,
+    token_family_revoke,
+    token_pair_issue,
+    token_refresh,
+)
+from shared_apps.memberships.models import Membership
+from shared_apps.memberships.selectors import membership_for, tenants_of
+from tenants.api.serializers import TenantCreateInputSerializer
+from tenants.models import Tenant
+from tenants.permissions import IsAccount, IsTenantMember, request_membership
+from tenants.selectors import tenant_primary_domain, tenant_url
+from tenants.services import tenant_create
+
+from .cookies import clear_refresh_cookie, refresh_from, set_refresh_cookie
+from .serializers import (
+    AccountTenantSerializer,
+    CodeInputSerializer,
+    LoginInputSerializer,
+    LoginOutputSerializer,
+    MeSerializer,
+    RefreshInputSerializer,
+    TokenPairSerializer,
+    UrlSerializer,
+)
+
+
+class InvalidCredentials(exceptions.APIException):
+    """One answer for a wrong password, an unknown email and a non-member: nothing to enumerate."""
+
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_detail = "Email or password is incorrect."
+    default_code = "invalid_credentials"
+
+
+class LinkNotValid(exceptions.APIException):
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_detail = "This sign-in link is not valid. Links work once, for one minute: ask for a new one."
+    default_code = "link_not_valid"
+
+
+class RefreshNotValid(exceptions.APIException):
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_detail = "Refresh token is missing, expired or revoked. Sign in again."
+    default_code = "token_not_valid"
+
+
+def _tenant(request: Request) -> Tenant | None:
+    return getattr(request._request, "tenant", None)
+
+
+def _user(request: Request) -> User:
+    assert isinstance(request.user, User)  # IsAccount / IsTenantMember ran first
+    return request.user
+
+
+def user_payload(user: User) -> dict[str, Any]:
+    return {"id": user.id, "email": user.email, "full_name": user.full_name}
+
+
+def session_response(pair: TokenPair, user: User, membership: Membership | None) -> Response:
+    body: dict[str, Any] = {"access": pair.access, "refresh": pair.refresh, "user": user_payload(user)}
+    if membership is not None:
+        body["role"] = membership.role
+    return set_refresh_cookie(Response(LoginOutputSerializer(body).data), pair.refresh)
+
+
+class PublicEndpoint(APIView):
+    authentication_classes = ()
+    permission_classes = ()
+
+
+class LoginView(PublicEndpoint):
+    """Sign in. On a tenant host: a token for that organisation, members only. On the public host: the
+    account token (tenant claim "public") for the organisation switcher and operators."""
+
+    @extend_schema(request=LoginInputSerializer, responses={200: LoginOutputSerializer}, tags=["auth"])
+    def post(self, request: Request) -> Response:
+        data = LoginInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        email = normalise_email(data.validated_data["email"])
+        rate_limit("login_ip", client_ip(request._request))
+        rate_limit("login_email", email)
+        user = authenticate(request._request, email=email, password=data.validated_data["password"])
+        if not isinstance(user, User):
+            raise InvalidCredentials
+        tenant = _tenant(request)
+        membership = None
+        if tenant is not None:
+            membership = membership_for(tenant=tenant, user_id=user.id)
+            if membership is None:
+                raise InvalidCredentials
+        pair = token_pair_issue(user=user, tenant=tenant, membership=membership)
+        return session_response(pair, user, membership)
+
+
+class RefreshView(PublicEndpoint):
+    @extend_schema(request=RefreshInputSerializer, responses={200: TokenPairSerializer}, tags=["auth"])
+    def post(self, request: Request) -> Response:
+        rate_limit("refresh_ip", client_ip(request._request))
+        raw = refresh_from(request)
+        if not raw:
+            raise RefreshNotValid
+        try:
+            pair = token_refresh(raw=raw, tenant=_tenant(request))
+        except TokenInvalidError as exc:
+            raise RefreshNotValid from exc
+        body = TokenPairSerializer({"access": pair.access, "refresh": pair.refresh}).data
+        return set_refresh_cookie(Response(body), pair.refresh)
+
+
+class LogoutView(PublicEndpoint):
+    @extend_schema(request=RefreshInputSerializer, responses={204: None}, tags=["auth"])
+    def post(self, request: Request) -> Response:
+        raw = refresh_from(request)
+        if raw:
+            with contextlib.suppress(TokenInvalidError):  # already unusable: logging out still succeeds
+                token_family_revoke(raw=raw, tenant=_tenant(request))
+        return clear_refresh_cookie(Response(status=status.HTTP_204_NO_CONTENT))
+
+
+class HandoffRedeemView(PublicEndpoint):
+    """Exchange a one-time link's code (handoff or impersonation) for a token pair on this host."""
+
+    @extend_schema(request=CodeInputSerializer, responses={200: LoginOutputSerializer}, tags=["auth"])
+    def post(self, request: Request) -> Response:
+        rate_limit("handoff_ip", client_ip(request._request))
+        data = CodeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        tenant = _tenant(request)
+        if tenant is None:
+            raise exceptions.NotFound
+        with transaction.atomic():
+            try:
+                login = login_code_redeem(code=data.validated_data["code"], tenant=tenant)
+            except LoginCodeInvalidError as exc:
+                raise LinkNotValid from exc
+            membership = membership_for(tenant=tenant, user_id=login.user_id)
+            if membership is None or not login.user.is_active:
+                raise LinkNotValid
+            extra: dict[str, Any] = {}
+            if login.purpose == LoginCode.Purpose.IMPERSONATION and login.actor_id:
+                extra["imp"] = login.actor_id
+            pair = token_pair_issue(user=login.user, tenant=tenant, membership=membership, extra=extra)
+        return session_response(pair, login.user, membership)
+
+
+class MeView(APIView):
+    permission_classes = (IsTenantMember,)
+
+    @extend_schema(responses={200: MeSerializer}, tags=["auth"])
+    def get(self, request: Request) -> Response:
+        membership = request_membership(request)
+        assert membership is not None  # IsTenantMember
+        tenant = membership.tenant
+        host = tenant_primary_domain(tenant=tenant)
+        impersonator = None
+        imp = request.auth.get("imp") if request.auth is not None else None  # type: ignore[union-attr]
+        if imp:
+            actor = User.objects.filter(pk=imp).first()
+            impersonator = {"id": actor.id, "email": actor.email} if actor else None
+        body = {
+            **user_payload(membership.user),
+            "role": membership.role,
+            "tenant": {"id": tenant.id, "name": tenant.name, "subdomain": host.split(".", 1)[0]},
+            "impersonated_by": impersonator,
+        }
+        return Response(MeSerializer(body).data)
+
+
+class AccountTenantsView(APIView):
+    """The organisations of the signed-in account (public host), and adding another one."""
+
+    permission_classes = (IsAccount,)
+
+    @extend_schema(responses={200: AccountTenantSerializer(many=True)}, tags=["account"])
+    def get(self, request: Request) -> Response:
+        memberships = tenants_of(user_id=_user(request).id)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(memberships, request, view=self) or []
+        rows = []
+        for membership in page:
+            host = tenant_primary_domain(tenant=membership.tenant)
+            rows.append(
+                {
+                    "id": membership.tenant.id,
+                    "name": membership.tenant.name,
+                    "subdomain": host.split(".", 1)[0],
+                    "url": tenant_url(host=host),
+                    "role": membership.role,
+                    "status": membership.tenant.status,
+                }
+            )
+        return paginator.get_paginated_response(AccountTenantSerializer(rows, many=True).data)
+
+    @extend_schema(request=TenantCreateInputSerializer, responses={201: AccountTenantSerializer}, tags=["account"])
+    def post(self, request: Request) -> Response:
+        rate_limit("signup_ip", client_ip(request._request))
+        data = TenantCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            tenant, host = tenant_create(
+                name=data.validated_data["organisation_name"],
+                subdomain=data.validated_data["subdomain"],
+                owner=_user(request),
+            )
+        except DjangoValidationError as exc:
+            raise as_api_validation_error(exc) from exc
+        body = {
+            "id": tenant.id,
+            "name": tenant.name,
+            "subdomain": host.split(".", 1)[0],
+            "url": tenant_url(host=host),
+            "role": Membership.Role.OWNER,
+            "status": tenant.status,
+        }
+        return Response(AccountTenantSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class HandoffCreateView(APIView):
+    """A one-time link (valid 60 s) that signs the account into one of its organisations."""
+
+    permission_classes = (IsAccount,)
+
+    @extend_schema(request=None, responses={200: UrlSerializer}, tags=["account"])
+    def post(self, request: Request, tenant_id: str) -> Response:
+        membership = tenants_of(user_id=_user(request).id).filter(tenant_id=tenant_id).first()
+        if membership is None or membership.tenant.status != Tenant.Status.ACTIVE:
+            raise exceptions.NotFound
+        code = login_code_create(user=_user(request), tenant=membership.tenant)
+        host = tenant_primary_domain(tenant=membership.tenant)
+        return Response(UrlSerializer({"url": f"{tenant_url(host=host)}auth/handoff?code={code}"}).data)
