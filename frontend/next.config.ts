@@ -7,6 +7,8 @@ const nextConfig: NextConfig = {
   // Django's URLs end with a slash: never let Next.js redirect `/api/v1/signup/` to `/api/v1/signup`
   // (a 308 on a POST, and Django would append the slash again).
   skipTrailingSlashRedirect: true,
+  // A self-contained server for the production image (deploy/frontend.Dockerfile).
+  output: "standalone",
   poweredByHeader: false,
   reactStrictMode: true,
   // `/api/*` is NOT a rewrite: Next.js proxies external rewrites with changeOrigin, which replaces the

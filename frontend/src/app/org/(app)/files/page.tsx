@@ -1,0 +1,189 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useRef, useState, type FormEvent } from "react";
+import { useDates } from "@/components/format";
+import { Alert, Button, Card, EmptyState, FormAlert, Loading, PageHeader } from "@/components/ui";
+import { deleteFile, getFile, listFiles, uploadFile } from "@/lib/api/endpoints";
+import { toFormErrors, type FormErrors } from "@/lib/api/errors";
+import type { StoredFile } from "@/lib/api/types";
+import { useResource } from "@/lib/useResource";
+
+export default function FilesPage() {
+  const t = useTranslations();
+  const dates = useDates();
+  const files = useResource(listFiles);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [chosen, setChosen] = useState<File | null>(null);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [controller, setController] = useState<AbortController | null>(null);
+  const [errors, setErrors] = useState<FormErrors | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState<StoredFile["id"] | null>(null);
+
+  async function upload(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!chosen) return;
+    const abort = new AbortController();
+    setController(abort);
+    setProgress(0);
+    setErrors(null);
+    setNotice(null);
+    try {
+      const stored = await uploadFile(chosen, setProgress, abort.signal);
+      files.setData((list) => [stored, ...(list ?? [])]);
+      setNotice(t("files.uploaded", { name: stored.name }));
+      setChosen(null);
+      if (inputRef.current) inputRef.current.value = "";
+    } catch (error) {
+      if (!abort.signal.aborted) setErrors(toFormErrors(error, ["file"]));
+    } finally {
+      setProgress(null);
+      setController(null);
+    }
+  }
+
+  async function download(file: StoredFile) {
+    setBusy(file.id);
+    setErrors(null);
+    try {
+      // The link is short-lived, so it is fetched at the moment of the click rather than with the list.
+      const detail = await getFile(file.id);
+      if (detail.downloadUrl) window.location.assign(detail.downloadUrl);
+    } catch (error) {
+      setErrors(toFormErrors(error));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function remove(file: StoredFile) {
+    if (!window.confirm(t("files.confirmDelete", { name: file.name }))) return;
+    setBusy(file.id);
+    setErrors(null);
+    try {
+      await deleteFile(file.id);
+      files.setData((list) => list?.filter((f) => f.id !== file.id) ?? null);
+      setNotice(t("files.deleted", { name: file.name }));
+    } catch (error) {
+      setErrors(toFormErrors(error));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const percent = progress === null ? 0 : Math.round(progress * 100);
+
+  return (
+    <>
+      <PageHeader title={t("files.title")} description={t("files.subtitle")} />
+      <div className="space-y-6">
+        <Card>
+          <form onSubmit={upload} className="space-y-4">
+            <div className="space-y-1.5">
+              <label htmlFor="file-input" className="block text-sm font-medium text-slate-900">
+                {t("files.choose")}
+              </label>
+              <input
+                id="file-input"
+                ref={inputRef}
+                type="file"
+                disabled={progress !== null}
+                aria-invalid={errors?.fields.file ? true : undefined}
+                aria-describedby={errors?.fields.file ? "file-input-error" : undefined}
+                onChange={(e) => setChosen(e.target.files?.[0] ?? null)}
+                className="block w-full text-sm text-slate-700 file:mr-4 file:rounded-md file:border-0 file:bg-indigo-50 file:px-3 file:py-2 file:font-semibold file:text-indigo-700 hover:file:bg-indigo-100"
+              />
+              {errors?.fields.file && (
+                <ul id="file-input-error" className="text-sm text-red-700">
+                  {errors.fields.file.map((m) => (
+                    <li key={m}>{m}</li>
+                  ))}
+                </ul>
+              )}
+            </div>
+            {progress !== null && chosen && (
+              <div className="space-y-1">
+                <p className="text-sm text-slate-700" id="upload-label">
+                  {t("files.uploading", { name: chosen.name })} {percent}%
+                </p>
+                <div
+                  role="progressbar"
+                  aria-labelledby="upload-label"
+                  aria-valuemin={0}
+                  aria-valuemax={100}
+                  aria-valuenow={percent}
+                  className="h-2 w-full overflow-hidden rounded-full bg-slate-200"
+                >
+                  <div className="h-full bg-indigo-600 transition-[width]" style={{ width: `${percent}%` }} />
+                </div>
+              </div>
+            )}
+            <div className="flex gap-2">
+              <Button type="submit" disabled={!chosen} loading={progress !== null}>
+                {t("files.upload")}
+              </Button>
+              {controller && (
+                <Button variant="secondary" onClick={() => controller.abort()}>
+                  {t("files.cancelUpload")}
+                </Button>
+              )}
+            </div>
+          </form>
+        </Card>
+        {notice && <Alert tone="success">{notice}</Alert>}
+        {!errors?.fields.file && <FormAlert errors={errors} />}
+        {files.loading ? (
+          <Loading />
+        ) : files.error ? (
+          <Alert tone="error">{t("errors.loadFailed")}</Alert>
+        ) : !files.data?.length ? (
+          <EmptyState title={t("files.empty")}>{t("files.emptyHint")}</EmptyState>
+        ) : (
+          <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+            <table className="min-w-full divide-y divide-slate-200 text-sm">
+              <thead className="bg-slate-50 text-left text-slate-700">
+                <tr>
+                  <th scope="col" className="px-4 py-3 font-semibold">{t("files.name")}</th>
+                  <th scope="col" className="px-4 py-3 font-semibold">{t("files.size")}</th>
+                  <th scope="col" className="px-4 py-3 font-semibold">{t("files.type")}</th>
+                  <th scope="col" className="px-4 py-3 font-semibold">{t("files.uploadedAt")}</th>
+                  <th scope="col" className="px-4 py-3"><span className="sr-only">{t("common.actions")}</span></th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {files.data.map((file) => (
+                  <tr key={file.id}>
+                    <td className="px-4 py-3 font-medium break-all text-slate-900">{file.name}</td>
+                    <td className="px-4 py-3 whitespace-nowrap text-slate-700">{dates.bytes(file.size)}</td>
+                    <td className="px-4 py-3 text-slate-700">{file.contentType}</td>
+                    <td className="px-4 py-3 whitespace-nowrap text-slate-700">{dates.dateTime(file.createdAt)}</td>
+                    <td className="flex justify-end gap-2 px-4 py-3">
+                      <Button
+                        variant="secondary"
+                        aria-label={t("files.downloadNamed", { name: file.name })}
+                        disabled={busy !== null}
+                        loading={busy === file.id}
+                        onClick={() => download(file)}
+                      >
+                        {t("files.download")}
+                      </Button>
+                      <Button
+                        variant="ghost"
+                        aria-label={t("files.deleteNamed", { name: file.name })}
+                        disabled={busy !== null}
+                        onClick={() => remove(file)}
+                      >
+                        {t("common.delete")}
+                      </Button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
+    </>
+  );
+}

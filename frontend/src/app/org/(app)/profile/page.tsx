@@ -1,0 +1,71 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useState } from "react";
+import { LanguageSwitcher } from "@/components/LanguageSwitcher";
+import { Alert, Button, Card, FormAlert, PageHeader } from "@/components/ui";
+import { useOrg } from "@/features/org/OrgShell";
+import { requestPasswordReset } from "@/lib/api/endpoints";
+import { toFormErrors, type FormErrors } from "@/lib/api/errors";
+
+export default function ProfilePage() {
+  const t = useTranslations();
+  const { me } = useOrg();
+  const [sending, setSending] = useState(false);
+  const [sent, setSent] = useState(false);
+  const [errors, setErrors] = useState<FormErrors | null>(null);
+
+  async function sendReset() {
+    setSending(true);
+    setErrors(null);
+    try {
+      await requestPasswordReset(me.email);
+      setSent(true);
+    } catch (error) {
+      setErrors(toFormErrors(error));
+    } finally {
+      setSending(false);
+    }
+  }
+
+  const rows = [
+    [t("profile.name"), me.fullName || "—"],
+    [t("profile.email"), me.email],
+    [t("profile.role"), t(`roles.${me.role}`)],
+    [t("profile.organisation"), `${me.tenant.name} (${me.tenant.subdomain})`],
+  ] as const;
+
+  return (
+    <>
+      <PageHeader title={t("profile.title")} />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <dl className="divide-y divide-slate-100">
+            {rows.map(([label, value]) => (
+              <div key={label} className="grid grid-cols-3 gap-4 py-3">
+                <dt className="text-sm text-slate-600">{label}</dt>
+                <dd className="col-span-2 text-sm font-medium text-slate-900">{value}</dd>
+              </div>
+            ))}
+          </dl>
+        </Card>
+        <div className="space-y-6">
+          <Card title={t("profile.language")}>
+            <LanguageSwitcher />
+          </Card>
+          <Card title={t("profile.changePassword")}>
+            <p className="mb-4 text-sm text-slate-600">{t("profile.changePasswordText")}</p>
+            <FormAlert errors={errors} />
+            {sent ? (
+              <Alert tone="success">{t("forgotPassword.sent", { email: me.email })}</Alert>
+            ) : (
+              <Button variant="secondary" loading={sending} onClick={sendReset}>
+                {t("forgotPassword.submit")}
+              </Button>
+            )}
+          </Card>
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,3 +1,0 @@
-export default function OrgHome() {
-  return null;
-}

@@ -1,0 +1,147 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
+import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import { LanguageSwitcher } from "@/components/LanguageSwitcher";
+import { SkipLink } from "@/components/SiteHeader";
+import { Alert, Button, Loading, cx } from "@/components/ui";
+import { getMe, logout } from "@/lib/api/endpoints";
+import type { Me, Role } from "@/lib/api/types";
+import { useSessionStatus } from "@/lib/auth/session";
+
+interface OrgContextValue {
+  me: Me;
+  reloadMe: () => void;
+  can: (action: "manageMembers" | "manageBilling") => boolean;
+}
+
+const OrgContext = createContext<OrgContextValue | null>(null);
+
+export function useOrg(): OrgContextValue {
+  const value = useContext(OrgContext);
+  if (!value) throw new Error("useOrg must be used inside <OrgShell>");
+  return value;
+}
+
+const RANK: Record<Role, number> = { member: 0, admin: 1, owner: 2 };
+export function rolesUpTo(role: Role): Role[] {
+  return (Object.keys(RANK) as Role[]).filter((r) => RANK[r] <= RANK[role]);
+}
+
+const NAV = [
+  { href: "/", key: "dashboard" },
+  { href: "/projects", key: "projects" },
+  { href: "/files", key: "files" },
+  { href: "/members", key: "members" },
+  { href: "/invitations", key: "invitations", needs: "manageMembers" },
+  { href: "/exports", key: "exports" },
+  { href: "/billing", key: "billing" },
+  { href: "/profile", key: "profile" },
+] as const;
+
+export function ImpersonationBanner({ me, onEnd }: { me: Me; onEnd: () => void }) {
+  const t = useTranslations("impersonation");
+  if (!me.impersonatedBy) return null;
+  return (
+    <div role="status" className="bg-amber-400 px-4 py-2 text-sm font-medium text-amber-950">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3">
+        <span>{t("banner", { organisation: me.tenant.name, email: me.email, operator: me.impersonatedBy.email })}</span>
+        <button type="button" onClick={onEnd} className="rounded-md bg-amber-950 px-3 py-1 text-white hover:bg-amber-900">
+          {t("end")}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** Everything behind sign-in on an organisation's host: session, the `/me` record, navigation, banners. */
+export function OrgShell({ children }: { children: ReactNode }) {
+  const t = useTranslations();
+  const router = useRouter();
+  const pathname = usePathname();
+  const status = useSessionStatus();
+  const [me, setMe] = useState<Me | null>(null);
+  const [failed, setFailed] = useState(false);
+  const [version, setVersion] = useState(0);
+
+  useEffect(() => {
+    if (status === "anonymous") {
+      router.replace(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+    } else if (status === "authenticated") {
+      getMe().then(setMe, () => setFailed(true));
+    }
+  }, [status, router, version]);
+
+  async function signOut() {
+    await logout().catch(() => undefined);
+    router.replace("/login");
+  }
+
+  if (failed) {
+    return (
+      <main id="content" className="mx-auto max-w-md px-4 py-16">
+        <Alert tone="error">{t("errors.loadFailed")}</Alert>
+        <Button className="mt-4" onClick={() => { setFailed(false); setVersion((v) => v + 1); }}>
+          {t("common.retry")}
+        </Button>
+      </main>
+    );
+  }
+  if (status !== "authenticated" || !me) {
+    return (
+      <main id="content" className="mx-auto max-w-md px-4 py-16">
+        <Loading />
+      </main>
+    );
+  }
+
+  const can: OrgContextValue["can"] = (action) =>
+    action === "manageMembers" ? me.role === "owner" || me.role === "admin" : me.role === "owner";
+
+  return (
+    <OrgContext.Provider value={{ me, reloadMe: () => setVersion((v) => v + 1), can }}>
+      <SkipLink />
+      <ImpersonationBanner me={me} onEnd={signOut} />
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+          <Link href="/" className="rounded-sm text-lg font-bold text-slate-900">
+            {me.tenant.name}
+          </Link>
+          <div className="flex items-center gap-3">
+            <span className="hidden text-sm text-slate-600 sm:inline">{me.email}</span>
+            <LanguageSwitcher />
+            <Button variant="secondary" onClick={signOut}>
+              {t("common.signOut")}
+            </Button>
+          </div>
+        </div>
+        <nav aria-label={t("nav.main")} className="mx-auto max-w-6xl overflow-x-auto px-4">
+          <ul className="flex gap-1">
+            {NAV.filter((item) => !("needs" in item) || can(item.needs)).map((item) => {
+              const current = item.href === "/" ? pathname === "/" : pathname.startsWith(item.href);
+              return (
+                <li key={item.href}>
+                  <Link
+                    href={item.href}
+                    aria-current={current ? "page" : undefined}
+                    className={cx(
+                      "inline-block border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap",
+                      current ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900",
+                    )}
+                  >
+                    {t(`nav.${item.key}`)}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+      </header>
+      <main id="content" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-8 focus:outline-none">
+        {children}
+      </main>
+    </OrgContext.Provider>
+  );
+}
