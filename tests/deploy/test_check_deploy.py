@@ -40,21 +40,8 @@ def _run(code: str) -> subprocess.CompletedProcess[str]:
 
 def test_check_deploy_passes_with_a_production_environment() -> None:
     result = _run("manage.py check --deploy --fail-level WARNING")
-    issues = re.findall(r"^\S*: \(([\w.]+)\)", result.stdout + result.stderr, re.MULTILINE)
-    # drf-spectacular's schema warnings are about API views, not deployment: the next test owns them.
-    ours = [issue for issue in issues if not issue.startswith("drf_spectacular.")]
-    assert not ours, result.stdout + result.stderr
-    assert result.returncode == 0 or issues, result.stdout + result.stderr
-
-
-@pytest.mark.xfail(
-    reason="saas/api/schema.py: HostSchemaView overrides get() without @extend_schema(exclude=True), so "
-    "schema generation warns (drf_spectacular.W002); the fix belongs to the API's owner",
-    strict=False,
-)
-def test_check_deploy_passes_including_the_api_schema_check() -> None:
-    result = _run("manage.py check --deploy --fail-level WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
 
 
 def test_production_settings_are_hardened() -> None:
