@@ -38,11 +38,22 @@ fmt: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: lint
+test: lint frontend-test
 	$(VENV)/bin/pytest
 
 bench: install
 	$(VENV)/bin/pytest tests/perf -m bench -s -q -p no:cacheprovider
+
+.PHONY: frontend-install frontend-test
+frontend-install: frontend/node_modules/.installed  ## npm ci in frontend/, only when package-lock.json changed
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js >= 20.19 (https://nodejs.org)"; exit 1; }
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+frontend-test: frontend-install  ## the frontend's component tests (Vitest + Testing Library)
+	cd frontend && npm test
 
 .PHONY: deploy-check
 deploy-check: install  ## the deploy/ checks alone (also part of `make test`)
