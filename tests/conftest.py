@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -17,12 +18,15 @@ from django.conf import settings
 from django.db import connections
 from django.test import Client
 
+from shared_apps.accounts.models import User
+from shared_apps.memberships.models import Membership
+from shared_apps.memberships.services import membership_create
 from tenants.db import connection
 from tenants.models import Tenant
 from tenants.provisioning import pool_fill, public_tenant_ensure
 from tenants.routing import resolver
 from tenants.services import Signup, signup_create
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 
 
 @pytest.fixture(scope="session")
@@ -85,6 +89,25 @@ def globex(django_db_setup: None, django_db_blocker: Any) -> Signup:
     return _signup(django_db_blocker, "Globex", "globex")
 
 
+@dataclass(frozen=True)
+class Team:
+    """acme's owner, an admin and a member, and globex's owner: the cast of the access matrix."""
+
+    owner: User
+    admin: User
+    member: User
+    outsider: User
+
+
+@pytest.fixture
+def team(acme: Signup, globex: Signup) -> Team:
+    admin = UserFactory.create(email="admin@acme.test")
+    member = UserFactory.create(email="member@acme.test")
+    membership_create(user=admin, tenant=acme.tenant, role=Membership.Role.ADMIN)
+    membership_create(user=member, tenant=acme.tenant, role=Membership.Role.MEMBER)
+    return Team(owner=acme.user, admin=admin, member=member, outsider=globex.user)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_routing_cache() -> Iterator[None]:
     # Rolled-back test transactions never fire on_commit, so the routing version is not bumped for
@@ -107,8 +130,6 @@ def host_of(signup: Signup) -> str:
 @pytest.fixture
 def live_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """Database access without a wrapping transaction; tenants and users the test made are removed after."""
-    from shared_apps.accounts.models import User
-
     with django_db_blocker.unblock():
         assert not connection.in_atomic_block, "live_db cannot be combined with the django_db mark"
         kept_tenants = set(Tenant.objects.exclude(status=Tenant.Status.PROVISIONING).values_list("id", flat=True))

@@ -19,6 +19,8 @@ from saas.settings import *  # noqa: F403
 # Hashing cost is not what these tests are about; the production list (Argon2id first) is tested as such.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TENANT_POOL_SIZE = 2
+# Every test logs in from one address: scale the limits up; rate-limit tests set their own.
+RATE_LIMIT_MULTIPLIER = 1000
 CELERY_TASK_DEFAULT_QUEUE = f"test-{RUN_ID}"
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 

@@ -7,6 +7,7 @@ tenant put the tenant in the key themselves.
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 
 from django.conf import settings
@@ -30,18 +31,23 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def rate_limit(scope: str, key: str) -> None:
-    """Count one hit for `key` in `scope` (settings.RATE_LIMITS); raise 429 with Retry-After past the limit."""
+    """Count one hit for `key` in `scope` (settings.RATE_LIMITS); raise 429 with Retry-After past the limit.
+
+    The window starts at a key's first hit (not at a clock boundary), so a burst cannot straddle two
+    windows to get twice the allowance. One round trip (INCR) per check in the steady state.
+    """
     limit, period = settings.RATE_LIMITS[scope]
     limit *= settings.RATE_LIMIT_MULTIPLIER
-    window = int(time.time() // period)
     digest = hashlib.sha256(key.lower().encode()).hexdigest()[:32]  # no emails or IPs in cache keys
-    cache_key = f"rl:{scope}:{window}:{digest}"
-    cache.add(cache_key, 0, timeout=period + 1)
+    counter, started = f"rl:{scope}:{digest}", f"rl:{scope}:{digest}:t"
     try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=period + 1)
-        count = 1
+        count = cache.incr(counter)
+    except ValueError:  # first hit of a window
+        now = time.time()
+        if cache.add(counter, 1, timeout=period):
+            cache.set(started, now, timeout=period)
+            return
+        count = cache.incr(counter)
     if count > limit:
-        retry_after = period - int(time.time()) % period
-        raise RateLimited(wait=max(retry_after, 1), detail="Too many attempts. Try again later.")
+        elapsed = time.time() - float(cache.get(started) or time.time())
+        raise RateLimited(wait=max(1, math.ceil(period - elapsed)), detail="Too many attempts. Try again later.")

@@ -1,0 +1,31 @@
+"""Small helpers shared by API tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+from tests.factories import PASSWORD
+
+
+def api(host: str, token: str | None = None) -> Client:
+    """A client for `host`, with a bearer token if given."""
+    if token:
+        return Client(HTTP_HOST=host, HTTP_AUTHORIZATION=f"Bearer {token}")
+    return Client(HTTP_HOST=host)
+
+
+def login(host: str, email: str, password: str = PASSWORD) -> dict[str, Any]:
+    response = api(host).post(
+        "/api/v1/auth/login/", {"email": email, "password": password}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def error(response: Any) -> dict[str, Any]:
+    """The first error of an error-shaped response."""
+    body = response.json()
+    assert set(body) == {"type", "errors"}, body
+    return body["errors"][0]

@@ -1,0 +1,232 @@
+"""Tenant-bound tokens: login, refresh rotation with families, logout, revocation (issue 3, item 1-2)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from rest_framework_simplejwt.tokens import AccessToken
+
+from shared_apps.accounts.models import RefreshTokenRecord
+from shared_apps.memberships.models import Membership
+from shared_apps.memberships.services import member_remove, member_role_change
+from tenants.models import Tenant
+from tenants.services import Signup
+from tests.conftest import Team
+from tests.factories import PASSWORD, UserFactory
+from tests.helpers import api, error, login
+
+pytestmark = pytest.mark.django_db
+
+
+def _claims(token: str) -> dict:
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def _me(host: str, token: str) -> int:
+    return api(host, token).get("/api/v1/me/").status_code
+
+
+def _refresh(host: str, refresh: str):
+    return api(host).post("/api/v1/auth/refresh/", {"refresh": refresh}, content_type="application/json")
+
+
+def test_login_on_the_tenant_host_returns_a_token_bound_to_it(acme: Signup) -> None:
+    response = api(acme.host).post(
+        "/api/v1/auth/login/", {"email": "OWNER@acme.test", "password": PASSWORD}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["user"] == {"id": acme.user.id, "email": "owner@acme.test", "fullName": ""}
+    assert body["role"] == "owner"
+    claims = _claims(body["access"])
+    assert claims["tid"] == str(acme.tenant.id)
+    assert claims["aud"] == "saas-api" and claims["iss"] == f"https://{settings.SAAS_BASE_DOMAIN}"
+    assert claims["token_type"] == "access" and claims["exp"] - claims["iat"] == 300
+    cookie = response.cookies[settings.REFRESH_COOKIE_NAME]
+    assert cookie.value == body["refresh"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and not cookie["domain"]
+    assert cookie["path"] == "/api/v1/auth/"
+    assert _me(acme.host, body["access"]) == 200
+
+
+def test_wrong_password_unknown_email_and_non_member_get_the_same_401(acme: Signup, globex: Signup) -> None:
+    attempts = [
+        ("owner@acme.test", "wrong-password-123"),
+        ("nobody@acme.test", PASSWORD),
+        ("owner@globex.test", PASSWORD),  # a real account, but not a member of acme
+    ]
+    bodies = []
+    for email, password in attempts:
+        response = api(acme.host).post(
+            "/api/v1/auth/login/", {"email": email, "password": password}, content_type="application/json"
+        )
+        assert response.status_code == 401
+        bodies.append(response.json())
+    assert bodies[0] == bodies[1] == bodies[2]
+    assert bodies[0]["errors"][0]["code"] == "invalid_credentials"
+
+
+def test_login_input_errors_name_the_field(acme: Signup) -> None:
+    response = api(acme.host).post("/api/v1/auth/login/", {"email": "not-an-email"}, content_type="application/json")
+    assert response.status_code == 400
+    assert {e["attr"] for e in response.json()["errors"]} == {"email", "password"}
+
+
+def test_a_token_is_refused_on_another_tenants_host(acme: Signup, globex: Signup) -> None:
+    access = login(acme.host, "owner@acme.test")["access"]
+    assert _me(globex.host, access) == 401
+    assert error(api(globex.host, access).get("/api/v1/me/"))["code"] == "token_not_valid"
+
+
+def test_a_refresh_token_is_not_an_access_token_and_vice_versa(acme: Signup) -> None:
+    tokens = login(acme.host, "owner@acme.test")
+    assert _me(acme.host, tokens["refresh"]) == 401
+    assert _refresh(acme.host, tokens["access"]).status_code == 401
+
+
+def _forge(token: str, *, header: dict | None = None, claims: dict | None = None, signature: str | None = None) -> str:
+    head, body, sig = token.split(".")
+
+    def encode(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    if header is not None:
+        head = encode(header)
+    if claims is not None:
+        body = encode({**_claims(token), **claims})
+    return ".".join([head, body, sig if signature is None else signature])
+
+
+def test_alg_none_forged_signature_and_edited_claims_are_refused(acme: Signup, globex: Signup) -> None:
+    access = login(acme.host, "owner@acme.test")["access"]
+    assert _me(acme.host, _forge(access, header={"alg": "none", "typ": "JWT"}, signature="")) == 401
+    assert _me(acme.host, _forge(access, signature="AAAA" + access.split(".")[2][4:])) == 401
+    # Re-pointing the tenant claim without the key breaks the signature.
+    assert _me(globex.host, _forge(access, claims={"tid": str(globex.tenant.id)})) == 401
+
+
+def test_an_expired_access_token_is_refused(acme: Signup) -> None:
+    membership = Membership.objects.get(user=acme.user, tenant=acme.tenant)
+    token = AccessToken.for_user(acme.user)
+    token["tid"], token["mv"] = str(acme.tenant.id), membership.version
+    assert _me(acme.host, str(token)) == 200  # the same construction, still valid: the test can fail
+    token.set_exp(lifetime=-timedelta(seconds=1))
+    assert _me(acme.host, str(token)) == 401
+
+
+def test_refresh_rotates_and_reuse_revokes_the_whole_family(acme: Signup) -> None:
+    first = login(acme.host, "owner@acme.test")
+    second = _refresh(acme.host, first["refresh"])
+    assert second.status_code == 200
+    second_tokens = second.json()
+    assert set(second_tokens) == {"access", "refresh"}
+    assert _me(acme.host, second_tokens["access"]) == 200
+    third = _refresh(acme.host, second_tokens["refresh"]).json()
+
+    # The first token, already rotated, comes back: a copy exists, so the family dies.
+    assert _refresh(acme.host, first["refresh"]).status_code == 401
+    assert _refresh(acme.host, third["refresh"]).status_code == 401
+    assert RefreshTokenRecord.objects.filter(user=acme.user, revoked_at=None).count() == 0
+    # Another login (another family) is untouched by that.
+    other = login(acme.host, "owner@acme.test")
+    assert _refresh(acme.host, other["refresh"]).status_code == 200
+
+
+def test_refresh_and_logout_read_the_cookie_when_the_body_has_none(acme: Signup) -> None:
+    client = api(acme.host)
+    response = client.post(
+        "/api/v1/auth/login/", {"email": "owner@acme.test", "password": PASSWORD}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    refreshed = client.post("/api/v1/auth/refresh/", {}, content_type="application/json")
+    assert refreshed.status_code == 200
+    assert client.cookies[settings.REFRESH_COOKIE_NAME].value == refreshed.json()["refresh"]
+    assert client.post("/api/v1/auth/logout/", {}, content_type="application/json").status_code == 204
+    assert _refresh(acme.host, refreshed.json()["refresh"]).status_code == 401
+
+
+def test_a_refresh_token_of_another_tenant_is_refused(acme: Signup, globex: Signup) -> None:
+    tokens = login(acme.host, "owner@acme.test")
+    assert _refresh(globex.host, tokens["refresh"]).status_code == 401
+    assert _refresh(acme.host, tokens["refresh"]).status_code == 200  # untouched by the attempt
+
+
+def test_logout_revokes_the_family(acme: Signup) -> None:
+    tokens = login(acme.host, "owner@acme.test")
+    response = api(acme.host).post(
+        "/api/v1/auth/logout/", {"refresh": tokens["refresh"]}, content_type="application/json"
+    )
+    assert response.status_code == 204
+    assert _refresh(acme.host, tokens["refresh"]).status_code == 401
+
+
+def test_deactivating_the_user_ends_access_and_refresh(acme: Signup, team: Team) -> None:
+    tokens = login(acme.host, "member@acme.test")
+    assert _me(acme.host, tokens["access"]) == 200
+    team.member.is_active = False
+    team.member.save()
+    assert _me(acme.host, tokens["access"]) == 401
+    assert _refresh(acme.host, tokens["refresh"]).status_code == 401
+
+
+def test_removing_a_member_ends_their_tokens_at_once(acme: Signup, team: Team) -> None:
+    tokens = login(acme.host, "member@acme.test")
+    owner = Membership.objects.get(user=team.owner, tenant=acme.tenant)
+    member_remove(tenant=acme.tenant, actor=owner, user_id=team.member.id)
+    assert _me(acme.host, tokens["access"]) == 401
+    assert _refresh(acme.host, tokens["refresh"]).status_code == 401
+
+
+def test_changing_a_role_ends_the_old_tokens(acme: Signup, team: Team) -> None:
+    tokens = login(acme.host, "member@acme.test")
+    owner = Membership.objects.get(user=team.owner, tenant=acme.tenant)
+    member_role_change(tenant=acme.tenant, actor=owner, user_id=team.member.id, role=Membership.Role.ADMIN)
+    assert _me(acme.host, tokens["access"]) == 401  # carried the old membership version
+    assert _refresh(acme.host, tokens["refresh"]).status_code == 401
+    fresh = login(acme.host, "member@acme.test")
+    assert fresh["role"] == "admin"
+    assert _me(acme.host, fresh["access"]) == 200
+
+
+def test_a_suspended_organisation_cannot_log_in(acme: Signup, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        tenant = Tenant.objects.get(pk=acme.tenant.pk)
+        tenant.status = Tenant.Status.SUSPENDED
+        tenant.save()
+    response = api(acme.host).post(
+        "/api/v1/auth/login/", {"email": "owner@acme.test", "password": PASSWORD}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert error(response)["code"] == "tenant_suspended"
+
+
+def test_me_describes_the_member_and_the_organisation(acme: Signup) -> None:
+    access = login(acme.host, "owner@acme.test")["access"]
+    body = api(acme.host, access).get("/api/v1/me/").json()
+    assert body == {
+        "id": acme.user.id,
+        "email": "owner@acme.test",
+        "fullName": "",
+        "role": "owner",
+        "tenant": {"id": str(acme.tenant.id), "name": "Acme", "subdomain": "acme"},
+        "impersonatedBy": None,
+    }
+
+
+def test_anonymous_me_is_401_with_a_bearer_challenge(acme: Signup) -> None:
+    response = api(acme.host).get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_user_created_without_membership_cannot_use_tenant_endpoints(acme: Signup) -> None:
+    UserFactory(email="stranger@example.test")
+    response = api(acme.host).post(
+        "/api/v1/auth/login/", {"email": "stranger@example.test", "password": PASSWORD}, content_type="application/json"
+    )
+    assert response.status_code == 401
