@@ -7,5 +7,7 @@ from saas.urls_common import urlpatterns as common
 
 urlpatterns = [
     *common,
+    # django-allauth headless ("app" client): email verification, password reset, email addresses.
+    path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include("saas.api.v1_tenant")),
 ]

@@ -28,6 +28,8 @@ from tenants.routing import resolver
 from tenants.services import Signup, signup_create
 from tests.factories import PASSWORD, UserFactory
 
+pytest_plugins = ["tests.plugins.smtp", "tests.plugins.celery_worker"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(

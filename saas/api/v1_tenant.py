@@ -8,4 +8,5 @@ urlpatterns = [
     path("auth/", include(accounts.auth_tenant)),
     path("me/", include(accounts.me)),
     path("members/", include("shared_apps.memberships.api.urls")),
+    path("invitations/", include("shared_apps.memberships.api.invitations")),
 ]

@@ -1,5 +1,6 @@
 """Settings, one module per concern. Each module imports what it needs from the others explicitly."""
 
+from .allauth import *  # noqa: F403
 from .api import *  # noqa: F403
 from .auth import *  # noqa: F403
 from .base import *  # noqa: F403

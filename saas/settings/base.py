@@ -23,6 +23,10 @@ SHARED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_standardized_errors",
+    # Accounts are global: allauth's EmailAddress rows live in the public schema with the users.
+    "allauth",
+    "allauth.account",
+    "allauth.headless",
 ]
 # Each organisation's own data. Add your app here (see README, "Add a tenant app").
 TENANT_APPS = [
@@ -43,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

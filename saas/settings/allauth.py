@@ -1,0 +1,61 @@
+"""django-allauth (headless, "app" client): email verification, password reset, email address management.
+
+Logins and signups go through our own API (tenant-bound JWTs); allauth provides the flows around an
+account's email and password. Its emails go through our Celery email task (shared_apps.accounts.adapters).
+"""
+
+from .auth import NUM_PROXIES, RATE_LIMIT_MULTIPLIER, RATE_LIMITS
+from .env import env
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+ACCOUNT_ADAPTER = "shared_apps.accounts.adapters.AccountAdapter"
+HEADLESS_ADAPTER = "shared_apps.accounts.adapters.HeadlessAdapter"
+# No browser client: no session cookie, no CSRF. Clients send X-Session-Token (allauth's own, stored in
+# the global session cache), only for allauth's account endpoints.
+HEADLESS_ONLY = True
+HEADLESS_CLIENTS = ("app",)
+# Paths on the frontend; the host is always the organisation's primary domain (or the public host),
+# never the request's Host header: see HeadlessAdapter.get_frontend_url.
+HEADLESS_FRONTEND_URLS = {
+    "account_confirm_email": "/verify-email?key={key}",
+    "account_reset_password": "/forgot-password",
+    "account_reset_password_from_key": "/reset-password?key={key}",
+    "account_signup": "/signup",
+}
+
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+# "optional" (default) or "mandatory".
+ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+
+# Same client-IP rule as ours (saas/api/ratelimit.py): X-Forwarded-For only behind NUM_PROXIES proxies.
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
+# allauth's limits live in the default cache, which is global (no tenant key function): a limit per
+# email or IP holds across every organisation's host. Scaled by RATE_LIMIT_MULTIPLIER like ours.
+_reset_limit, _reset_period = RATE_LIMITS["password_reset_email"]
+_m = RATE_LIMIT_MULTIPLIER
+ACCOUNT_RATE_LIMITS = {
+    "change_password": f"{5 * _m}/m/user",
+    "manage_email": f"{10 * _m}/m/user",
+    "reset_password": f"{20 * _m}/m/ip,{_reset_limit * _m}/{_reset_period}s/key",
+    "reauthenticate": f"{10 * _m}/m/user",
+    "reset_password_from_key": f"{20 * _m}/m/ip",
+    "signup": f"{20 * _m}/m/ip",
+    "login": f"{30 * _m}/m/ip",
+    "login_failed": f"{10 * _m}/m/ip,{5 * _m}/300s/key",
+    "confirm_email": f"{max(1, _m)}/180s/key",
+}
+
+# Invitations (shared_apps.memberships.invitations): how long a link works, and the seat limit hook
+# (a dotted path to `f(tenant) -> int | None`; None = unlimited). Billing replaces the default.
+INVITATION_TTL_HOURS = env.int("INVITATION_TTL_HOURS", default=72)
+SEAT_LIMIT_FUNCTION = env.str("SEAT_LIMIT_FUNCTION", default="shared_apps.memberships.seats.unlimited")

@@ -1,0 +1,50 @@
+"""Emails: rendered here, sent by the Celery task `accounts.email_send` after the transaction commits.
+
+Links in emails are built from the organisation's primary domain (or SAAS_BASE_DOMAIN for the public
+host), never from the request's Host header, so an attacker-supplied host never ends up in a link.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from tenants.models import Tenant
+
+logger = logging.getLogger(__name__)
+
+
+def site_url(*, tenant: Tenant | None) -> str:
+    """`<scheme>://<host>[:port]/` of the organisation's primary domain, or of the public host."""
+    from django.conf import settings
+
+    from tenants.selectors import tenant_primary_domain, tenant_url
+
+    host = tenant_primary_domain(tenant=tenant) if tenant is not None else ""
+    return tenant_url(host=host or settings.SAAS_BASE_DOMAIN)
+
+
+def email_render(*, template_prefix: str, context: dict[str, Any]) -> tuple[str, str]:
+    """`<prefix>_subject.txt` (one line) and `<prefix>_message.txt`."""
+    subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).splitlines()).strip()
+    body = render_to_string(f"{template_prefix}_message.txt", context).strip() + "\n"
+    return subject, body
+
+
+def _send_now(to: list[str], subject: str, body: str) -> None:
+    from .tasks import email_send
+
+    try:
+        email_send.apply_async(kwargs={"to": to, "subject": subject, "body": body}, retry=False)
+    except Exception:
+        # The row that asked for the email is committed: failing the request now would not undo it.
+        # The user can ask again (resend, new reset request).
+        logger.exception("could not queue an email", extra={"subject": subject})
+
+
+def email_queue(*, to: list[str], subject: str, body: str) -> None:
+    """Queue the email once the surrounding transaction commits (at once outside a transaction)."""
+    transaction.on_commit(lambda: _send_now(list(to), subject, body))

@@ -1,0 +1,200 @@
+"""Invitations on an organisation's host (API.md): owners and admins list, create, revoke and resend;
+anyone holding a link previews and accepts it."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from saas.api.errors import as_api_validation_error
+from saas.api.ratelimit import client_ip, rate_limit
+from shared_apps.accounts.api.serializers import LoginOutputSerializer
+from shared_apps.accounts.api.views import InvalidCredentials, session_response
+from shared_apps.accounts.tokens import token_pair_issue
+from tenants.models import Tenant
+from tenants.permissions import HasRole, IsTenantMember, request_membership
+
+from ..invitations import (
+    InvitationCredentialsError,
+    account_exists,
+    invitation_accept,
+    invitation_by_token,
+    invitation_create,
+    invitation_list,
+    invitation_resend,
+    invitation_revoke,
+)
+from ..models import Invitation, Membership
+from .invitation_serializers import (
+    InvitationAcceptSerializer,
+    InvitationCreateSerializer,
+    InvitationListSerializer,
+    InvitationPreviewQuerySerializer,
+    InvitationPreviewSerializer,
+    InvitationSerializer,
+)
+
+MANAGERS = (IsTenantMember, HasRole.of(Membership.Role.OWNER, Membership.Role.ADMIN))
+
+
+def _tenant(request: Request) -> Tenant:
+    tenant = getattr(request._request, "tenant", None)
+    if tenant is None:  # only routed on tenant hosts; belt and braces
+        raise exceptions.NotFound
+    return tenant
+
+
+def _actor(request: Request) -> Membership:
+    membership = request_membership(request)
+    assert membership is not None  # IsTenantMember
+    return membership
+
+
+def _service_errors(exc: Exception) -> Exception:
+    if isinstance(exc, Invitation.DoesNotExist):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(str(exc))
+    if isinstance(exc, DjangoValidationError):
+        return as_api_validation_error(exc)
+    raise exc
+
+
+def _list_row(invitation: Invitation) -> dict[str, Any]:
+    inviter = invitation.invited_by
+    return {
+        "id": invitation.id,
+        "email": invitation.email,
+        "role": invitation.role,
+        "status": invitation.status,
+        "expires_at": invitation.expires_at,
+        "invited_by": {"id": inviter.id, "email": inviter.email} if inviter else None,
+    }
+
+
+class InvitationListView(GenericAPIView):
+    permission_classes = MANAGERS
+    serializer_class = InvitationListSerializer
+
+    @extend_schema(responses={200: InvitationListSerializer(many=True)}, tags=["invitations"])
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(invitation_list(tenant=_tenant(request)))
+        return self.get_paginated_response(InvitationListSerializer([_list_row(i) for i in page or []], many=True).data)
+
+    @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer}, tags=["invitations"])
+    def post(self, request: Request) -> Response:
+        data = InvitationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        tenant = _tenant(request)
+        rate_limit("invitations_tenant", str(tenant.id))
+        try:
+            invitation = invitation_create(
+                tenant=tenant,
+                inviter=_actor(request),
+                email=data.validated_data["email"],
+                role=data.validated_data["role"],
+            )
+        except (DjangoPermissionDenied, DjangoValidationError) as exc:
+            raise _service_errors(exc) from exc
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationDetailView(APIView):
+    permission_classes = MANAGERS
+
+    @extend_schema(responses={204: None}, tags=["invitations"])
+    def delete(self, request: Request, invitation_id: UUID) -> Response:
+        try:
+            invitation_revoke(tenant=_tenant(request), actor=_actor(request), invitation_id=invitation_id)
+        except (Invitation.DoesNotExist, DjangoPermissionDenied) as exc:
+            raise _service_errors(exc) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationResendView(APIView):
+    permission_classes = MANAGERS
+
+    @extend_schema(request=None, responses={202: InvitationSerializer}, tags=["invitations"])
+    def post(self, request: Request, invitation_id: UUID) -> Response:
+        tenant = _tenant(request)
+        rate_limit("invitations_tenant", str(tenant.id))
+        try:
+            invitation = invitation_resend(tenant=tenant, actor=_actor(request), invitation_id=invitation_id)
+        except (Invitation.DoesNotExist, DjangoPermissionDenied, DjangoValidationError) as exc:
+            raise _service_errors(exc) from exc
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_202_ACCEPTED)
+
+
+class InvitationPreviewView(APIView):
+    """Who invited whom, for the accept page. No login; 404 for any link that cannot be accepted here."""
+
+    authentication_classes = ()
+    permission_classes = ()
+
+    @extend_schema(
+        parameters=[OpenApiParameter("token", str, required=True)],
+        responses={200: InvitationPreviewSerializer},
+        tags=["invitations"],
+    )
+    def get(self, request: Request) -> Response:
+        rate_limit("invitation_accept_ip", client_ip(request._request))
+        query = InvitationPreviewQuerySerializer(data=request.query_params)
+        if not query.is_valid():
+            raise exceptions.NotFound
+        try:
+            invitation = invitation_by_token(tenant=_tenant(request), token=query.validated_data["token"])
+        except Invitation.DoesNotExist as exc:
+            raise exceptions.NotFound from exc
+        body = {
+            "organisation_name": invitation.tenant.name,
+            "email": invitation.email,
+            "role": invitation.role,
+            "account_exists": account_exists(email=invitation.email),
+        }
+        return Response(InvitationPreviewSerializer(body).data)
+
+
+class InvitationAcceptView(APIView):
+    """Join with the link's token: creates the invited email's account, or signs into it with its password."""
+
+    authentication_classes = ()
+    permission_classes = ()
+
+    @extend_schema(request=InvitationAcceptSerializer, responses={200: LoginOutputSerializer}, tags=["invitations"])
+    def post(self, request: Request) -> Response:
+        rate_limit("invitation_accept_ip", client_ip(request._request))
+        data = InvitationAcceptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        tenant = _tenant(request)
+        try:
+            membership = invitation_accept(
+                tenant=tenant,
+                token=data.validated_data["token"],
+                password=data.validated_data["password"],
+                full_name=data.validated_data["full_name"],
+            )
+        except InvitationCredentialsError as exc:
+            raise InvalidCredentials from exc  # the same answer as a failed login
+        except (Invitation.DoesNotExist, DjangoValidationError) as exc:
+            raise _service_errors(exc) from exc
+        pair = token_pair_issue(user=membership.user, tenant=tenant, membership=membership)
+        return session_response(pair, membership.user, membership)
+
+
+urlpatterns = [
+    path("", InvitationListView.as_view(), name="invitations"),
+    path("preview/", InvitationPreviewView.as_view(), name="invitation-preview"),
+    path("accept/", InvitationAcceptView.as_view(), name="invitation-accept"),
+    path("<uuid:invitation_id>/", InvitationDetailView.as_view(), name="invitation-detail"),
+    path("<uuid:invitation_id>/resend/", InvitationResendView.as_view(), name="invitation-resend"),
+]
