@@ -69,7 +69,7 @@ class SmtpSink:
 def body_of(message: EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain",))
     assert part is not None
-    return str(part.get_content())  # type: ignore[attr-defined]
+    return str(part.get_content())
 
 
 @pytest.fixture(scope="session")

@@ -225,7 +225,7 @@ def test_revoke_access(acme: Signup, team: Team, who: str, status: int) -> None:
 
 def test_a_globex_admin_cannot_see_or_touch_acme_invitations(acme: Signup, globex: Signup, team: Team) -> None:
     row, token = invitation(acme.tenant, "acme-only@example.test")
-    globex_admin = UserFactory(email="admin@globex.test")
+    globex_admin: User = UserFactory.create(email="admin@globex.test")
     Membership.objects.create(user=globex_admin, tenant=globex.tenant, role="admin")
     on_globex = login(globex.host, "admin@globex.test")["access"]
     before = _state(acme.tenant)

@@ -1,0 +1,137 @@
+"""django-allauth headless ("app" client) on our hosts: password reset, email verification and email
+management, with emails through the Celery task and links on the routed organisation's host."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import unquote
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.test import Client, override_settings
+
+from shared_apps.accounts.models import User
+from shared_apps.memberships.models import Membership
+from tenants.services import Signup
+from tests.factories import PASSWORD, UserFactory
+from tests.helpers import api, login
+from tests.plugins.celery_worker import Worker
+from tests.plugins.smtp import SmtpSink, body_of
+
+NEW_PASSWORD = "an-entirely-new-passphrase-9"
+ALLAUTH = "/_allauth/app/v1"
+
+
+def _key(sink: SmtpSink, to: str, page: str) -> tuple[str, str]:
+    """(base URL, key) from the next email to `to` linking to `page`."""
+    message = sink.wait_for(to=to, match=lambda m: f"/{page}?key=" in body_of(m))
+    found = re.search(rf"(?P<base>https?://[^/\s]+)/{page}\?key=(?P<key>[^\s]+)", body_of(message))
+    assert found, body_of(message)
+    return found["base"], unquote(found["key"])  # a query parameter: the frontend reads it decoded
+
+
+def _post(host: str, path: str, body: dict[str, Any], session: str | None = None, **extra: Any):
+    if session:
+        extra["HTTP_X_SESSION_TOKEN"] = session
+    return Client(HTTP_HOST=host).post(f"{ALLAUTH}{path}", body, content_type="application/json", **extra)
+
+
+@pytest.fixture
+def mail(live_db: None, celery_worker: Worker, smtp_sink: SmtpSink) -> SmtpSink:
+    return smtp_sink
+
+
+@pytest.fixture
+def person(acme: Signup, live_db: None) -> User:
+    """A member of acme with an account of their own (removed after the test by live_db)."""
+    user: User = UserFactory.create(email="person@example.test")
+    Membership.objects.create(user=user, tenant=acme.tenant, role="member")
+    return user
+
+
+def test_password_reset_end_to_end_revokes_every_session(acme: Signup, person: User, mail: SmtpSink) -> None:
+    session = login(acme.host, "person@example.test")
+    account = login("localhost", "person@example.test")  # the account token on the public host
+
+    requested = _post(acme.host, "/auth/password/request", {"email": "Person@Example.test"})
+    assert requested.status_code == 200, requested.content
+    base, key = _key(mail, "person@example.test", "reset-password")
+    assert base == "http://acme.localhost"
+
+    reset = _post(acme.host, "/auth/password/reset", {"key": key, "password": NEW_PASSWORD})
+    # 401 is allauth's "done, and you are not logged in" (we keep sign-in to our own API).
+    assert reset.status_code in (200, 401), reset.content
+
+    # Every refresh token of the account died: on the organisation and on the public host.
+    for host, refresh in ((acme.host, session["refresh"]), ("localhost", account["refresh"])):
+        refused = api(host).post("/api/v1/auth/refresh/", {"refresh": refresh}, content_type="application/json")
+        assert refused.status_code == 401
+    assert (
+        api(acme.host)
+        .post(
+            "/api/v1/auth/login/",
+            {"email": "person@example.test", "password": PASSWORD},
+            content_type="application/json",
+        )
+        .status_code
+        == 401
+    )
+    assert login(acme.host, "person@example.test", NEW_PASSWORD)["role"] == "member"
+
+    # The key works once.
+    again = _post(acme.host, "/auth/password/reset", {"key": key, "password": "yet-another-passphrase-3"})
+    assert again.status_code == 400
+    assert User.objects.get(pk=person.pk).check_password(NEW_PASSWORD)
+
+
+def test_reset_links_point_at_the_routed_host_never_a_forged_one(acme: Signup, person: User, mail: SmtpSink) -> None:
+    forged = _post("acme.localhost:3000", "/auth/password/request", {"email": "person@example.test"},
+                   HTTP_X_FORWARDED_HOST="evil.test")  # fmt: skip
+    assert forged.status_code == 200
+    base, _ = _key(mail, "person@example.test", "reset-password")
+    assert base == "http://acme.localhost"
+    # From the public host, the link is on the public host.
+    assert _post("localhost", "/auth/password/request", {"email": "person@example.test"}).status_code == 200
+    base, _ = _key(mail, "person@example.test", "reset-password")
+    assert base == "http://localhost"
+    # A host we do not serve never reaches allauth.
+    assert _post("evil.test", "/auth/password/request", {"email": "person@example.test"}).status_code == 400
+    assert mail.none_for(to="person@example.test", wait=1.0)
+
+
+def test_email_management_and_verification(acme: Signup, person: User, mail: SmtpSink) -> None:
+    signed_in = _post(acme.host, "/auth/login", {"email": "person@example.test", "password": PASSWORD})
+    assert signed_in.status_code == 200, signed_in.content
+    session = signed_in.json()["meta"]["session_token"]
+
+    added = _post(acme.host, "/account/email", {"email": "Second@Example.test"}, session=session)
+    assert added.status_code == 200, added.content
+    base, key = _key(mail, "second@example.test", "verify-email")
+    assert base == "http://acme.localhost"
+    assert not EmailAddress.objects.get(email="second@example.test").verified
+
+    verified = _post(acme.host, "/auth/email/verify", {"key": key})
+    assert verified.status_code in (200, 401), verified.content
+    address = EmailAddress.objects.get(email="second@example.test")
+    assert address.verified and address.user_id == person.pk
+
+    listed = Client(HTTP_HOST=acme.host).get(f"{ALLAUTH}/account/email", HTTP_X_SESSION_TOKEN=session)
+    assert {row["email"]: row["verified"] for row in listed.json()["data"]}["second@example.test"] is True
+
+
+def test_signup_through_allauth_is_closed(acme: Signup, live_db: None) -> None:
+    response = _post(acme.host, "/auth/signup", {"email": "sneaky@example.test", "password": NEW_PASSWORD})
+    assert response.status_code == 403
+    assert not User.objects.filter(email="sneaky@example.test").exists()
+
+
+@override_settings(ACCOUNT_EMAIL_VERIFICATION="mandatory")
+def test_verification_can_be_made_mandatory(acme: Signup, person: User, mail: SmtpSink) -> None:
+    signed_in = _post(acme.host, "/auth/login", {"email": "person@example.test", "password": PASSWORD})
+    assert signed_in.status_code == 401
+    assert [flow["id"] for flow in signed_in.json()["data"]["flows"] if flow.get("is_pending")] == ["verify_email"]
+    base, key = _key(mail, "person@example.test", "verify-email")
+    assert base == "http://acme.localhost"
+    assert _post(acme.host, "/auth/email/verify", {"key": key}).status_code in (200, 401)
+    assert EmailAddress.objects.get(user=person, email="person@example.test").verified
