@@ -3,9 +3,11 @@
 from django.urls import include, path
 
 from shared_apps.accounts.api import urls as accounts
+from shared_apps.billing.api import urls as billing
 
 urlpatterns = [
     path("signup/", include("tenants.api.urls")),
     path("auth/", include(accounts.auth_public)),
     path("account/", include(accounts.account)),
+    path("billing/", include(billing.public)),
 ]

@@ -3,10 +3,12 @@
 from django.urls import include, path
 
 from shared_apps.accounts.api import urls as accounts
+from shared_apps.billing.api import urls as billing
 
 urlpatterns = [
     path("auth/", include(accounts.auth_tenant)),
     path("me/", include(accounts.me)),
     path("members/", include("shared_apps.memberships.api.urls")),
     path("invitations/", include("shared_apps.memberships.api.invitations")),
+    path("billing/", include(billing.tenant)),
 ]

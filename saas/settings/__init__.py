@@ -11,3 +11,7 @@ from .email import *  # noqa: F403
 from .logging import *  # noqa: F403
 from .security import *  # noqa: F403
 from .tenancy import *  # noqa: F403
+
+# isort: split
+# Billing last: it fills hooks that other modules default (SEAT_LIMIT_FUNCTION, STORAGE_LIMIT_FUNCTION).
+from .billing import *  # noqa: F403

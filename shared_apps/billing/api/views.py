@@ -1,0 +1,178 @@
+"""Billing API: plans and the Stripe webhook on the public host; the organisation's billing on its own host."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import stripe
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.parsers import BaseParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from saas.api.errors import as_api_validation_error
+from tenants.permissions import HasRole, IsTenantMember
+
+from ..selectors import billing_overview, plan_list
+from ..services import EventRefusedError, checkout_session_create, portal_session_create, stripe_event_record
+from ..stripe_client import billing_enabled
+from .serializers import BillingSerializer, CheckoutSerializer, PlanSerializer, UrlSerializer, WebhookAckSerializer
+
+logger = logging.getLogger(__name__)
+
+
+class BillingNotConfigured(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "Billing is not configured on this server."
+    default_code = "billing_not_configured"
+
+
+class StripeUnavailable(exceptions.APIException):
+    status_code = status.HTTP_502_BAD_GATEWAY
+    default_detail = "The payment provider did not answer. Try again in a moment."
+    default_code = "payment_provider_error"
+
+
+def _require_billing() -> None:
+    if not billing_enabled():
+        raise BillingNotConfigured()
+
+
+class BillingAPIView(APIView):
+    """Answers "billing is off" and "Stripe is down" in the error shape without reporting them as crashes
+    (the standard handler logs every 5xx as an unhandled error)."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, BillingNotConfigured | StripeUnavailable):
+            error = {"code": exc.default_code, "detail": str(exc.detail), "attr": None}
+            return Response({"type": "server_error", "errors": [error]}, status=exc.status_code)
+        return super().handle_exception(exc)
+
+
+class PlanListView(BillingAPIView):
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    @extend_schema(responses={200: PlanSerializer(many=True)}, tags=["billing"], auth=[])
+    def get(self, request: Request) -> Response:
+        return Response(PlanSerializer(plan_list(), many=True).data)
+
+
+class BillingView(BillingAPIView):
+    permission_classes = (IsTenantMember,)
+
+    @extend_schema(responses={200: BillingSerializer}, tags=["billing"])
+    def get(self, request: Request) -> Response:
+        _require_billing()
+        overview = billing_overview(tenant=request._request.tenant)  # type: ignore[attr-defined]
+        plan = overview.plan
+        body: dict[str, object] = {
+            "plan": plan.code,
+            "plan_name": plan.name,
+            "status": overview.status,
+            "seats": {"used": overview.seats_used, "limit": overview.seat_limit},
+            "storage_limit_bytes": plan.storage_limit_bytes,
+            "trial_ends_at": overview.trial_ends_at,
+            "current_period_end": overview.current_period_end,
+            "cancel_at_period_end": overview.cancel_at_period_end,
+            "read_only_from": overview.read_only_from,
+            "features": list(plan.features or []),
+        }
+        return Response(BillingSerializer(body).data)
+
+
+def _email(request: Request) -> str:
+    return str(getattr(request.user, "email", ""))
+
+
+def _stripe_call(call: Any) -> str:
+    try:
+        return str(call())
+    except DjangoValidationError as exc:
+        raise as_api_validation_error(exc) from exc
+    except stripe.StripeError as exc:
+        logger.error("billing: Stripe refused or failed: %r", exc)
+        raise StripeUnavailable() from exc
+
+
+class CheckoutView(BillingAPIView):
+    permission_classes = (HasRole.of("owner"),)
+
+    @extend_schema(request=CheckoutSerializer, responses={200: UrlSerializer}, tags=["billing"])
+    def post(self, request: Request) -> Response:
+        _require_billing()
+        data = CheckoutSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        tenant = request._request.tenant  # type: ignore[attr-defined]
+        url = _stripe_call(
+            lambda: checkout_session_create(tenant=tenant, plan_code=data.validated_data["plan"], email=_email(request))
+        )
+        return Response({"url": url})
+
+
+class PortalView(BillingAPIView):
+    permission_classes = (HasRole.of("owner"),)
+
+    @extend_schema(request=None, responses={200: UrlSerializer}, tags=["billing"])
+    def post(self, request: Request) -> Response:
+        _require_billing()
+        tenant = request._request.tenant  # type: ignore[attr-defined]
+        return Response({"url": _stripe_call(lambda: portal_session_create(tenant=tenant, email=_email(request)))})
+
+
+class RawBodyParser(BaseParser):
+    """Accepts any body without reading it: the signature is checked over the exact bytes Stripe sent."""
+
+    media_type = "*/*"
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        return {}
+
+
+class InvalidWebhook(exceptions.ParseError):
+    default_code = "invalid_signature"
+    default_detail = "The Stripe-Signature header does not match this body, or it is too old."
+
+
+class StripeWebhookView(BillingAPIView):
+    """Stripe's events. Verified over the raw body (signature and 300 s tolerance), stored once by event id,
+    processed by a Celery task queued on commit. A duplicate answers 200 and changes nothing."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    parser_classes = (RawBodyParser,)
+
+    @extend_schema(
+        request={"application/json": {"type": "object"}},
+        responses={200: WebhookAckSerializer, 400: OpenApiResponse(description="bad signature or payload")},
+        tags=["billing"],
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        if not settings.STRIPE_WEBHOOK_SECRET:
+            raise BillingNotConfigured()
+        try:
+            event = stripe.Webhook.construct_event(
+                request.body,
+                request.META.get("HTTP_STRIPE_SIGNATURE", ""),
+                settings.STRIPE_WEBHOOK_SECRET,
+                tolerance=settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
+            )
+        except stripe.SignatureVerificationError as exc:
+            raise InvalidWebhook() from exc
+        except ValueError as exc:
+            raise InvalidWebhook(detail="The body is not a Stripe event.", code="invalid_payload") from exc
+        try:
+            _, created = stripe_event_record(event=event.to_dict(recursive=True))
+        except EventRefusedError as exc:
+            logger.warning("billing: refused event %s: livemode does not match this deployment's key", event.id)
+            raise InvalidWebhook(
+                detail="This event's livemode does not match this deployment's Stripe key.", code="livemode_mismatch"
+            ) from exc
+        return Response({"received": True, "duplicate": not created})

@@ -1,0 +1,103 @@
+"""Billing fixtures: localstripe and the fake Stripe server on 127.0.0.1, Stripe settings, webhook delivery."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from django.test import Client, override_settings
+
+from tests.fakes.stripe_server import FakeStripe, serve
+from tests.fakes.stripe_webhooks import WEBHOOK_SECRET, body, signature
+
+ROOT = Path(__file__).resolve().parents[3]
+SECRET_KEY = "sk_test_kit_" + "x" * 24
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def localstripe() -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.fakes.localstripe_server", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(f"{url}/v1/customers", auth=(SECRET_KEY, ""), timeout=1)
+                break
+            except requests.ConnectionError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("localstripe did not start") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def _fake_stripe_server(localstripe: str) -> Iterator[FakeStripe]:
+    fake = FakeStripe(upstream=localstripe)
+    server = serve(fake)
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture
+def fake_stripe(_fake_stripe_server: FakeStripe) -> FakeStripe:
+    _fake_stripe_server.reset()
+    return _fake_stripe_server
+
+
+@pytest.fixture
+def stripe_on(fake_stripe: FakeStripe) -> Iterator[FakeStripe]:
+    """Billing configured, the Stripe client pointed at the fakes."""
+    with override_settings(
+        STRIPE_SECRET_KEY=SECRET_KEY, STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET, STRIPE_API_BASE=fake_stripe.url
+    ):
+        yield fake_stripe
+
+
+@pytest.fixture
+def webhook_only() -> Iterator[None]:
+    """Only the webhook secret: events are applied from their payloads (no API key to re-fetch with)."""
+    with override_settings(STRIPE_SECRET_KEY="", STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET, STRIPE_API_BASE=""):
+        yield
+
+
+def deliver(payload: dict[str, Any] | bytes, *, timestamp: int | None = None, header: str | None = None) -> Any:
+    raw = payload if isinstance(payload, bytes) else body(payload)
+    return Client(HTTP_HOST="localhost").post(
+        "/api/v1/billing/stripe/webhook/",
+        raw,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=header if header is not None else signature(raw, timestamp=timestamp),
+    )
+
+
+def ls_post(localstripe: str, path: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A direct call to localstripe (what Stripe's dashboard or a customer would do, not the kit)."""
+    response = requests.post(f"{localstripe}{path}", data=data, auth=(SECRET_KEY, ""), timeout=10)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
