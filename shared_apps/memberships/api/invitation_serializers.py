@@ -10,22 +10,20 @@ class InvitationCreateSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Membership.Role.choices)
 
 
+class InviterSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+
+
 class InvitationSerializer(serializers.Serializer):
-    """Never the token: it exists only in the email."""
+    """Never the token: it exists only in the email. One component for list, create and resend (one
+    `InvitationStatusEnum` in the schema)."""
 
     id = serializers.UUIDField()
     email = serializers.EmailField()
     role = serializers.ChoiceField(choices=Membership.Role.choices)
     status = serializers.ChoiceField(choices=Invitation.Status.choices)
     expires_at = serializers.DateTimeField()
-
-
-class InviterSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    email = serializers.EmailField()
-
-
-class InvitationListSerializer(InvitationSerializer):
     invited_by = InviterSerializer(allow_null=True, help_text="Null when the inviter's account was deleted.")
 
 

@@ -38,7 +38,6 @@ from ..models import Invitation, Membership
 from .invitation_serializers import (
     InvitationAcceptSerializer,
     InvitationCreateSerializer,
-    InvitationListSerializer,
     InvitationPreviewQuerySerializer,
     InvitationPreviewSerializer,
     InvitationSerializer,
@@ -70,7 +69,7 @@ def _service_errors(exc: Exception) -> Exception:
     raise exc
 
 
-def _list_row(invitation: Invitation) -> dict[str, Any]:
+def _row(invitation: Invitation) -> dict[str, Any]:
     inviter = invitation.invited_by
     return {
         "id": invitation.id,
@@ -84,12 +83,12 @@ def _list_row(invitation: Invitation) -> dict[str, Any]:
 
 class InvitationListView(GenericAPIView):
     permission_classes = MANAGERS
-    serializer_class = InvitationListSerializer
+    serializer_class = InvitationSerializer
 
-    @extend_schema(responses={200: InvitationListSerializer(many=True)}, tags=["invitations"])
+    @extend_schema(responses={200: InvitationSerializer(many=True)}, tags=["invitations"])
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(invitation_list(tenant=_tenant(request)))
-        return self.get_paginated_response(InvitationListSerializer([_list_row(i) for i in page or []], many=True).data)
+        return self.get_paginated_response(InvitationSerializer([_row(i) for i in page or []], many=True).data)
 
     @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer}, tags=["invitations"])
     def post(self, request: Request) -> Response:
@@ -106,7 +105,7 @@ class InvitationListView(GenericAPIView):
             )
         except (DjangoPermissionDenied, DjangoValidationError) as exc:
             raise _service_errors(exc) from exc
-        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+        return Response(InvitationSerializer(_row(invitation)).data, status=status.HTTP_201_CREATED)
 
 
 class InvitationDetailView(APIView):
@@ -132,7 +131,7 @@ class InvitationResendView(APIView):
             invitation = invitation_resend(tenant=tenant, actor=_actor(request), invitation_id=invitation_id)
         except (Invitation.DoesNotExist, DjangoPermissionDenied, DjangoValidationError) as exc:
             raise _service_errors(exc) from exc
-        return Response(InvitationSerializer(invitation).data, status=status.HTTP_202_ACCEPTED)
+        return Response(InvitationSerializer(_row(invitation)).data, status=status.HTTP_202_ACCEPTED)
 
 
 class InvitationPreviewView(APIView):

@@ -102,6 +102,7 @@ def test_create_invitation_access(acme: Signup, team: Team, who: str, status: in
         "role": "member",
         "status": "pending",
         "expiresAt": body["expiresAt"],
+        "invitedBy": {"id": row.invited_by_id, "email": f"{who}@acme.test"},
     }
     assert "token" not in response.content.decode().lower()
     # 72 hours, and only a SHA-256 of a 256-bit token is stored.
