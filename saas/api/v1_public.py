@@ -4,10 +4,12 @@ from django.urls import include, path
 
 from shared_apps.accounts.api import urls as accounts
 from shared_apps.billing.api import urls as billing
+from shared_apps.operator.api import urls as operator
 
 urlpatterns = [
     path("signup/", include("tenants.api.urls")),
     path("auth/", include(accounts.auth_public)),
     path("account/", include(accounts.account)),
     path("billing/", include(billing.public)),
+    path("operator/", include(operator.operator)),
 ]

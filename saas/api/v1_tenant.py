@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from shared_apps.accounts.api import urls as accounts
 from shared_apps.billing.api import urls as billing
+from shared_apps.operator.api import urls as operator
 
 urlpatterns = [
     path("auth/", include(accounts.auth_tenant)),
@@ -11,4 +12,5 @@ urlpatterns = [
     path("members/", include("shared_apps.memberships.api.urls")),
     path("invitations/", include("shared_apps.memberships.api.invitations")),
     path("billing/", include(billing.tenant)),
+    path("audit/", include(operator.tenant_audit)),
 ]

@@ -9,6 +9,7 @@ from .celery import *  # noqa: F403
 from .database import *  # noqa: F403
 from .email import *  # noqa: F403
 from .logging import *  # noqa: F403
+from .operator import *  # noqa: F403
 from .security import *  # noqa: F403
 from .tenancy import *  # noqa: F403
 

@@ -14,6 +14,7 @@ SHARED_APPS = [
     "tenants",
     "shared_apps.accounts",
     "shared_apps.memberships",
+    "shared_apps.operator",
     "shared_apps.billing",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -41,6 +42,8 @@ MIDDLEWARE = [
     "saas.middleware.logging.RequestContextMiddleware",  # request id on every log line, even routing errors
     "whitenoise.middleware.WhiteNoiseMiddleware",  # collected static files: no tenant, no database
     "tenants.middleware.TenantRoutingMiddleware",  # everything after it runs in the tenant's schema
+    # old-host redirects, API request counters, impersonation limits and audit (tenant hosts only)
+    "shared_apps.operator.middleware.OperatorMiddleware",
     "shared_apps.billing.middleware.ReadOnlyWhenUnpaidMiddleware",  # 402 on writes past the grace period
     "saas.middleware.logging.TenantContextMiddleware",  # tenant id on every log line
     "django.middleware.security.SecurityMiddleware",

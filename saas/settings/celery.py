@@ -1,6 +1,7 @@
 from .base import DEBUG
 from .database import DATABASE_URL
 from .env import env
+from .operator import USAGE_FLUSH_SECONDS
 
 _broker = env.str("CELERY_BROKER_URL", default="")
 if not _broker and DEBUG:
@@ -22,4 +23,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "tenant-pool-top-up": {"task": "tenants.tasks.pool_top_up", "schedule": 300.0},
+    # Operator console: due organisation deletions, usage counters -> TenantUsage, expired redirects/impersonations.
+    "operator-tenant-deletions": {"task": "operator.tasks.tenant_deletions_run", "schedule": 600.0},
+    "operator-usage-flush": {"task": "operator.tasks.usage_flush", "schedule": float(USAGE_FLUSH_SECONDS)},
+    "operator-housekeeping": {"task": "operator.tasks.housekeeping", "schedule": 300.0},
 }

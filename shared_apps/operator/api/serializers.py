@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from tenants.selectors import tenant_url
+
+from ..models import AuditLog, TenantDeletion, TenantUsage
+from ..selectors import subdomain_of
+
+
+class OperatorTenantSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    subdomain = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    plan = serializers.CharField(source="plan_code")
+    member_count = serializers.IntegerField()
+    storage_bytes = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    last_activity = serializers.DateField(allow_null=True)
+
+    def get_subdomain(self, tenant: Any) -> str:
+        return subdomain_of(tenant.primary_domain)
+
+    def get_url(self, tenant: Any) -> str | None:
+        return tenant_url(host=tenant.primary_domain) if tenant.primary_domain else None
+
+
+class UsageSerializer(serializers.ModelSerializer[TenantUsage]):
+    class Meta:
+        model = TenantUsage
+        fields = ("date", "api_requests", "members", "storage_bytes")
+
+
+class DeletionSerializer(serializers.ModelSerializer[TenantDeletion]):
+    class Meta:
+        model = TenantDeletion
+        fields = ("id", "tenant_id", "tenant_name", "status", "reason", "scheduled_at", "due_at", "started_at",
+                  "finished_at", "report")  # fmt: skip
+
+
+class OperatorTenantDetailSerializer(OperatorTenantSerializer):
+    usage = serializers.SerializerMethodField()
+
+    def get_usage(self, tenant: Any) -> list[dict[str, Any]]:
+        return UsageSerializer(tenant.usage_days.order_by("-date")[:30], many=True).data  # type: ignore[return-value]
+
+
+class AuditLogSerializer(serializers.ModelSerializer[AuditLog]):
+    actor = serializers.SerializerMethodField()
+    tenant_id = serializers.UUIDField(allow_null=True)
+    extra = serializers.JSONField()
+
+    class Meta:
+        model = AuditLog
+        fields = ("id", "created_at", "actor", "action", "tenant_id", "target_type", "target_id", "ip", "extra")
+
+    def get_actor(self, entry: AuditLog) -> dict[str, Any] | None:
+        if not entry.actor_id and not entry.actor_email:
+            return None
+        return {"id": entry.actor_id, "email": entry.actor_email}
+
+
+class ReasonInputSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ImpersonateInputSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=2000)
+    user_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    write = serializers.BooleanField(required=False, default=False)
+
+
+class SubdomainInputSerializer(serializers.Serializer[Any]):
+    subdomain = serializers.CharField(max_length=63)
+    redirect_days = serializers.IntegerField(required=False, min_value=0, max_value=365, default=None)
+
+
+class UrlSerializer(serializers.Serializer[Any]):
+    url = serializers.CharField()
+
+
+class TableRowsSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    rows = serializers.IntegerField()
+
+
+class DataSnapshotSerializer(serializers.Serializer[Any]):
+    tables = TableRowsSerializer(many=True)
+    projects = serializers.ListField(child=serializers.DictField(), required=False)
+    files = serializers.ListField(child=serializers.DictField(), required=False)

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+operator = [
+    path("tenants/", views.TenantListView.as_view(), name="operator-tenants"),
+    path("tenants/<uuid:tenant_id>/", views.TenantDetailView.as_view(), name="operator-tenant"),
+    path("tenants/<uuid:tenant_id>/suspend/", views.TenantSuspendView.as_view(), name="operator-tenant-suspend"),
+    path(
+        "tenants/<uuid:tenant_id>/reactivate/", views.TenantReactivateView.as_view(), name="operator-tenant-reactivate"
+    ),
+    path("tenants/<uuid:tenant_id>/subdomain/", views.TenantSubdomainView.as_view(), name="operator-tenant-subdomain"),
+    path("tenants/<uuid:tenant_id>/delete/", views.TenantDeleteView.as_view(), name="operator-tenant-delete"),
+    path(
+        "tenants/<uuid:tenant_id>/impersonate/",
+        views.TenantImpersonateView.as_view(),
+        name="operator-tenant-impersonate",
+    ),
+    path("tenants/<uuid:tenant_id>/data/", views.TenantDataView.as_view(), name="operator-tenant-data"),
+    path("audit/", views.AuditListView.as_view(), name="operator-audit"),
+    path("deletions/", views.DeletionListView.as_view(), name="operator-deletions"),
+]
+tenant_audit = [path("", views.TenantAuditView.as_view(), name="audit")]

@@ -1,0 +1,188 @@
+"""Operator API (public host, staff only) and the organisation's own audit log (tenant host, owners)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from saas.api.errors import as_api_validation_error
+from saas.api.pagination import PageNumberPagination
+from saas.api.ratelimit import client_ip
+from shared_apps.accounts.models import User
+from shared_apps.memberships.models import Membership
+from tenants.models import Tenant
+from tenants.permissions import HasRole, IsTenantMember
+
+from ..deletion import tenant_deletion_schedule
+from ..impersonation import impersonation_start
+from ..selectors import audit_list, deletion_list, tenant_data_snapshot, tenant_get, tenant_list
+from ..services import tenant_reactivate, tenant_subdomain_change, tenant_suspend
+from .permissions import IsOperator, OperatorAuthentication
+from .serializers import (
+    AuditLogSerializer,
+    DataSnapshotSerializer,
+    DeletionSerializer,
+    ImpersonateInputSerializer,
+    OperatorTenantDetailSerializer,
+    OperatorTenantSerializer,
+    ReasonInputSerializer,
+    SubdomainInputSerializer,
+    UrlSerializer,
+)
+
+
+class OperatorView(APIView):
+    authentication_classes = (OperatorAuthentication,)
+    permission_classes = (IsOperator,)
+
+    def operator(self) -> User:
+        assert isinstance(self.request.user, User)
+        return self.request.user
+
+    def ip(self) -> str | None:
+        return client_ip(self.request._request) or None
+
+    def tenant(self, tenant_id: Any) -> Tenant:
+        try:
+            return tenant_get(tenant_id=tenant_id)
+        except Tenant.DoesNotExist as exc:
+            raise exceptions.NotFound from exc
+
+    def tenant_response(self, tenant_id: Any, code: int = status.HTTP_200_OK) -> Response:
+        return Response(OperatorTenantSerializer(self.tenant(tenant_id)).data, status=code)
+
+
+def _paginated(view: APIView, request: Request, queryset: Any, serializer: Any) -> Response:
+    paginator = PageNumberPagination()
+    page: list[Any] = paginator.paginate_queryset(queryset, request, view=view) or []
+    return paginator.get_paginated_response(serializer(page, many=True).data)
+
+
+class TenantListView(OperatorView):
+    @extend_schema(
+        parameters=[OpenApiParameter("search", str, description="Name, subdomain, member email, Stripe customer id")],
+        responses={200: OperatorTenantSerializer(many=True)},
+        tags=["operator"],
+    )
+    def get(self, request: Request) -> Response:
+        return _paginated(self, request, tenant_list(search=request.query_params.get("search", "")),
+                          OperatorTenantSerializer)  # fmt: skip
+
+
+class TenantDetailView(OperatorView):
+    @extend_schema(responses={200: OperatorTenantDetailSerializer}, tags=["operator"])
+    def get(self, request: Request, tenant_id: str) -> Response:
+        return Response(OperatorTenantDetailSerializer(self.tenant(tenant_id)).data)
+
+
+class TenantSuspendView(OperatorView):
+    @extend_schema(request=ReasonInputSerializer, responses={200: OperatorTenantSerializer}, tags=["operator"])
+    def post(self, request: Request, tenant_id: str) -> Response:
+        data = ReasonInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            tenant_suspend(tenant=self.tenant(tenant_id), actor=self.operator(), ip=self.ip(),
+                           reason=data.validated_data["reason"])  # fmt: skip
+        except DjangoValidationError as exc:
+            raise as_api_validation_error(exc) from exc
+        return self.tenant_response(tenant_id)
+
+
+class TenantReactivateView(OperatorView):
+    @extend_schema(request=None, responses={200: OperatorTenantSerializer}, tags=["operator"])
+    def post(self, request: Request, tenant_id: str) -> Response:
+        try:
+            tenant_reactivate(tenant=self.tenant(tenant_id), actor=self.operator(), ip=self.ip())
+        except DjangoValidationError as exc:
+            raise as_api_validation_error(exc) from exc
+        return self.tenant_response(tenant_id)
+
+
+class TenantSubdomainView(OperatorView):
+    @extend_schema(request=SubdomainInputSerializer, responses={200: OperatorTenantSerializer}, tags=["operator"])
+    def post(self, request: Request, tenant_id: str) -> Response:
+        data = SubdomainInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            tenant_subdomain_change(tenant=self.tenant(tenant_id), subdomain=data.validated_data["subdomain"],
+                                    actor=self.operator(), ip=self.ip(),
+                                    redirect_days=data.validated_data["redirect_days"])  # fmt: skip
+        except DjangoValidationError as exc:
+            raise as_api_validation_error(exc) from exc
+        return self.tenant_response(tenant_id)
+
+
+class TenantDeleteView(OperatorView):
+    @extend_schema(request=ReasonInputSerializer, responses={202: DeletionSerializer}, tags=["operator"])
+    def post(self, request: Request, tenant_id: str) -> Response:
+        data = ReasonInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            deletion = tenant_deletion_schedule(tenant=self.tenant(tenant_id), actor=self.operator(), ip=self.ip(),
+                                                reason=data.validated_data["reason"])  # fmt: skip
+        except DjangoValidationError as exc:
+            raise as_api_validation_error(exc) from exc
+        return Response(DeletionSerializer(deletion).data, status=status.HTTP_202_ACCEPTED)
+
+
+class TenantImpersonateView(OperatorView):
+    @extend_schema(request=ImpersonateInputSerializer, responses={200: UrlSerializer}, tags=["operator"])
+    def post(self, request: Request, tenant_id: str) -> Response:
+        data = ImpersonateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            url = impersonation_start(tenant=self.tenant(tenant_id), operator=self.operator(), ip=self.ip(),
+                                      reason=data.validated_data["reason"], user_id=data.validated_data["user_id"],
+                                      write=data.validated_data["write"])  # fmt: skip
+        except DjangoValidationError as exc:
+            raise as_api_validation_error(exc) from exc
+        return Response(UrlSerializer({"url": url}).data)
+
+
+class TenantDataView(OperatorView):
+    """Read-only: the organisation's tables with row counts, and its projects and files."""
+
+    @extend_schema(responses={200: DataSnapshotSerializer}, tags=["operator"])
+    def get(self, request: Request, tenant_id: str) -> Response:
+        tenant = self.tenant(tenant_id)
+        if tenant.status == Tenant.Status.DELETED:
+            raise exceptions.NotFound("This organisation's data was deleted.")
+        return Response(DataSnapshotSerializer(tenant_data_snapshot(tenant=tenant)).data)
+
+
+class AuditListView(OperatorView):
+    @extend_schema(
+        parameters=[OpenApiParameter("tenant", str, description="Only this organisation's entries")],
+        responses={200: AuditLogSerializer(many=True)},
+        tags=["operator"],
+    )
+    def get(self, request: Request) -> Response:
+        entries = audit_list()
+        if request.query_params.get("tenant"):
+            entries = entries.filter(tenant_id=self.tenant(request.query_params["tenant"]).id)
+        if request.query_params.get("action"):
+            entries = entries.filter(action=request.query_params["action"])
+        return _paginated(self, request, entries, AuditLogSerializer)
+
+
+class DeletionListView(OperatorView):
+    @extend_schema(responses={200: DeletionSerializer(many=True)}, tags=["operator"])
+    def get(self, request: Request) -> Response:
+        return _paginated(self, request, deletion_list(), DeletionSerializer)
+
+
+class TenantAuditView(APIView):
+    """An organisation's own audit log, on its host, for its owners."""
+
+    permission_classes = (IsTenantMember, HasRole.of(Membership.Role.OWNER))
+
+    @extend_schema(responses={200: AuditLogSerializer(many=True)}, tags=["audit"])
+    def get(self, request: Request) -> Response:
+        tenant = request._request.tenant  # type: ignore[attr-defined]
+        return _paginated(self, request, audit_list(tenant=tenant), AuditLogSerializer)

@@ -1,0 +1,159 @@
+"""Deleting an organisation, in two steps.
+
+1. `tenant_deletion_schedule`: the organisation is suspended at once (its host answers 403) and a
+   TenantDeletion is due after the grace period (TENANT_DELETION_GRACE_DAYS). Reactivating cancels it.
+2. `tenant_deletion_execute` (the periodic task runs every due one): tokens revoked, memberships and
+   open invitations ended, Stripe subscription cancelled, storage prefix purged, tenant cache keys
+   cleared, schema dropped, hosts released; the TenantDeletion keeps the report (public schema).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import get_public_schema_name, tenant_context
+
+from shared_apps.accounts.models import LoginCode, RefreshTokenRecord, User
+from shared_apps.accounts.tokens import tokens_revoke
+from shared_apps.memberships.models import Invitation, Membership
+from tenants.db import connection
+from tenants.models import Domain, Tenant
+from tenants.routing import invalidate_routing
+
+from .audit import audit_record
+from .models import TenantDeletion
+from .selectors import _table_counts, table_rows
+from .services import MANAGEABLE, TenantStateError, subscription_cancel
+from .storage import prefix_purge, tenant_prefix
+
+logger = logging.getLogger(__name__)
+_GENERATED_SCHEMA = re.compile(r"^t_[a-z0-9_]{4,60}\Z")
+
+
+def tenant_deletion_schedule(
+    *, tenant: Tenant, actor: User | None, reason: str = "", ip: str | None = None, now: datetime | None = None
+) -> TenantDeletion:
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        if locked.status not in MANAGEABLE:
+            raise TenantStateError(f"A {locked.status} organisation cannot be deleted.", code="invalid_state")
+        existing = TenantDeletion.objects.filter(tenant=locked, status=TenantDeletion.Status.SCHEDULED).first()
+        if existing is not None:
+            return existing
+        if locked.status != Tenant.Status.SUSPENDED:
+            locked.status = Tenant.Status.SUSPENDED
+            locked.save(update_fields=["status"])
+        deletion = TenantDeletion.objects.create(
+            tenant=locked,
+            tenant_name=locked.name,
+            requested_by=actor,
+            reason=reason,
+            due_at=now + settings.TENANT_DELETION_GRACE_PERIOD,
+        )
+        audit_record(action="tenant.deletion_scheduled", actor=actor, tenant=locked, target=deletion, ip=ip,
+                     extra={"due_at": deletion.due_at.isoformat(), "reason": reason})  # fmt: skip
+    return deletion
+
+
+def tenant_deletions_due(*, now: datetime | None = None) -> list[TenantDeletion]:
+    return list(
+        TenantDeletion.objects.filter(status=TenantDeletion.Status.SCHEDULED, due_at__lte=now or timezone.now())
+    )
+
+
+def tenant_deletions_run(*, now: datetime | None = None) -> int:
+    """Execute every deletion whose grace period is over. One failure does not stop the others."""
+    done = 0
+    for deletion in tenant_deletions_due(now=now):
+        try:
+            tenant_deletion_execute(deletion=deletion)
+            done += 1
+        except Exception:
+            logger.exception("tenant deletion %s failed", deletion.pk)
+    return done
+
+
+def _clear_tenant_cache(tenant: Tenant) -> int | str:
+    cleared = 0
+    tenant_cache, global_cache = caches["tenant"], caches["default"]
+    if not hasattr(tenant_cache, "delete_pattern"):
+        return "skipped: the cache backend cannot delete by pattern"
+    with tenant_context(tenant):
+        # The tenant alias' key function puts the schema first: this pattern is this tenant's keys only.
+        cleared += int(tenant_cache.delete_pattern("*") or 0)
+    cleared += int(global_cache.delete_pattern(f"usage:*:{tenant.id}:*") or 0)  # type: ignore[attr-defined]
+    return cleared
+
+
+def _drop_schema(schema: str) -> None:
+    if schema == get_public_schema_name() or not _GENERATED_SCHEMA.match(schema):
+        raise RuntimeError(f"refusing to drop schema {schema!r}: not a generated tenant schema")
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(schema)} CASCADE")
+
+
+def tenant_deletion_execute(*, deletion: TenantDeletion) -> TenantDeletion:
+    """Erase the organisation now (normally called by the periodic task after the grace period)."""
+    started = timezone.now()
+    tenant = Tenant.objects.get(pk=deletion.tenant_id)
+    report: dict[str, Any] = {
+        "tenant_id": str(tenant.id),
+        "schema": tenant.schema_name,
+        "started_at": started.isoformat(),
+    }
+    TenantDeletion.objects.filter(pk=deletion.pk).update(started_at=started)
+    try:
+        with tenant_context(tenant):
+            counts = _table_counts(tenant.schema_name)
+        report["tables"] = table_rows(counts)
+        report["rows"] = sum(counts.values())
+
+        users = User.objects.filter(memberships__tenant=tenant).distinct()
+        report["members"] = Membership.objects.filter(tenant=tenant, is_active=True).count()
+        report["tokens_revoked"] = sum(tokens_revoke(user=user, tenant=tenant) for user in users)
+        report["subscription"] = subscription_cancel(tenant=tenant, actor=None)
+        storage = prefix_purge(tenant=tenant)
+        report["storage"] = {
+            "prefix": tenant_prefix(tenant),
+            "objects": storage.objects,
+            "bytes": storage.bytes,
+            **({"skipped": storage.skipped} if storage.skipped else {}),
+        }
+        report["cache_keys_cleared"] = _clear_tenant_cache(tenant)
+        with transaction.atomic():
+            report["memberships_ended"] = Membership.objects.filter(tenant=tenant, is_active=True).update(
+                is_active=False
+            )
+            report["invitations_revoked"] = Invitation.objects.filter(
+                tenant=tenant, accepted_at=None, revoked_at=None
+            ).update(revoked_at=timezone.now())
+            LoginCode.objects.filter(tenant=tenant, used_at=None).delete()
+            report["domains_released"] = sorted(Domain.objects.filter(tenant=tenant).values_list("domain", flat=True))
+            Domain.objects.filter(tenant=tenant).delete()
+            _drop_schema(tenant.schema_name)
+            Tenant.objects.filter(pk=tenant.pk).update(status=Tenant.Status.DELETED)
+            invalidate_routing()
+            finished = timezone.now()
+            report["finished_at"] = finished.isoformat()
+            report["tokens_active_after"] = RefreshTokenRecord.objects.filter(tenant=tenant, revoked_at=None).count()
+            TenantDeletion.objects.filter(pk=deletion.pk).update(
+                status=TenantDeletion.Status.DONE, finished_at=finished, report=report
+            )
+            audit_record(action="tenant.deleted", actor=None, tenant=tenant, target=deletion, extra=report)
+    except Exception as exc:
+        report["error"] = repr(exc)
+        TenantDeletion.objects.filter(pk=deletion.pk).update(
+            status=TenantDeletion.Status.FAILED, finished_at=timezone.now(), report=report
+        )
+        raise
+    deletion.refresh_from_db()
+    return deletion
