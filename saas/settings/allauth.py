@@ -56,6 +56,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 
 # Invitations (shared_apps.memberships.invitations): how long a link works, and the seat limit hook
-# (a dotted path to `f(tenant) -> int | None`; None = unlimited). Billing replaces the default.
+# (a dotted path to `f(tenant) -> int | None`; None = unlimited). saas/settings/billing.py, imported
+# last, replaces this default with the plan's limit.
 INVITATION_TTL_HOURS = env.int("INVITATION_TTL_HOURS", default=72)
-SEAT_LIMIT_FUNCTION = env.str("SEAT_LIMIT_FUNCTION", default="shared_apps.memberships.seats.unlimited")
+SEAT_LIMIT_FUNCTION = env.str("SEAT_LIMIT_FUNCTION", default="") or "shared_apps.memberships.seats.unlimited"

@@ -24,7 +24,7 @@ def unlimited(tenant: Tenant) -> int | None:
 
 def seat_limit(tenant: Tenant) -> int | None:
     # Looked up on every call, so tests and billing can swap the function without a restart.
-    function = import_string(settings.SEAT_LIMIT_FUNCTION)
+    function = import_string(settings.SEAT_LIMIT_FUNCTION or "shared_apps.memberships.seats.unlimited")
     return function(tenant)
 
 
