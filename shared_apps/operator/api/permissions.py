@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import get_authorization_header
 from rest_framework.permissions import BasePermission
@@ -43,3 +44,18 @@ class IsOperator(BasePermission):
             bool(user and user.is_authenticated and user.is_staff and user.is_active)
             and getattr(request._request, "tenant", 1) is None
         )
+
+
+class OperatorJWTScheme(OpenApiAuthenticationExtension):
+    """The same bearer scheme in the OpenAPI schema (the account token of a staff user)."""
+
+    target_class = "shared_apps.operator.api.permissions.OperatorAuthentication"
+    name = "operatorJWT"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "A staff account's access token from /api/v1/auth/login/ on the public host.",
+        }

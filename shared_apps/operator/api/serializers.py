@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from shared_apps.accounts.api.serializers import UrlSerializer
 from tenants.selectors import tenant_url
 
 from ..models import AuditLog, TenantDeletion, TenantUsage
@@ -79,10 +80,6 @@ class SubdomainInputSerializer(serializers.Serializer[Any]):
     redirect_days = serializers.IntegerField(required=False, min_value=0, max_value=365, default=None)
 
 
-class UrlSerializer(serializers.Serializer[Any]):
-    url = serializers.CharField()
-
-
 class TableRowsSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
     rows = serializers.IntegerField()
@@ -92,3 +89,6 @@ class DataSnapshotSerializer(serializers.Serializer[Any]):
     tables = TableRowsSerializer(many=True)
     projects = serializers.ListField(child=serializers.DictField(), required=False)
     files = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+__all__ = ["UrlSerializer"]
