@@ -17,9 +17,10 @@ from django.utils.html import format_html
 from saas.api.ratelimit import client_ip
 from shared_apps.accounts.models import User
 from shared_apps.operator.deletion import tenant_deletion_schedule
-from shared_apps.operator.selectors import subdomain_of, tenant_data_snapshot, tenant_list, tenant_search_ids
+from shared_apps.operator.selectors import subdomain_of, tenant_list, tenant_search_ids
 from shared_apps.operator.services import (
     subscription_cancel,
+    tenant_data_look,
     tenant_reactivate,
     tenant_subdomain_change,
     tenant_suspend,
@@ -113,7 +114,11 @@ class TenantAdmin(admin.ModelAdmin):
 
     def data_view(self, request: HttpRequest, tenant_id: str) -> HttpResponse:
         tenant = tenant_list().get(pk=tenant_id)
-        snapshot = tenant_data_snapshot(tenant=tenant) if tenant.status != Tenant.Status.DELETED else {}
+        snapshot = (
+            tenant_data_look(tenant=tenant, actor=_actor(request), ip=_ip(request))
+            if tenant.status != Tenant.Status.DELETED
+            else {}
+        )
         context = {**self.admin_site.each_context(request), "title": f"{tenant.name}: data (read-only)",
                    "tenant": tenant, "snapshot": snapshot, "opts": self.model._meta}  # fmt: skip
         return TemplateResponse(request, "admin/operator/tenant_data.html", context)

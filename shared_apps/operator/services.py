@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -99,6 +100,14 @@ def tenant_subdomain_change(
         audit_record(action="tenant.subdomain_changed", actor=actor, tenant=locked, target=locked, ip=ip,
                      extra={"from": old_host, "to": new_host, "redirect_days": days})  # fmt: skip
     return domain
+
+
+def tenant_data_look(*, tenant: Tenant, actor: User | None, ip: str | None = None) -> dict[str, Any]:
+    """The read-only look into an organisation's data, recorded in its audit log (its owners see it)."""
+    from .selectors import tenant_data_snapshot
+
+    audit_record(action="tenant.data_viewed", actor=actor, tenant=tenant, target=tenant, ip=ip)
+    return tenant_data_snapshot(tenant=tenant)
 
 
 def domain_redirects_expire() -> int:

@@ -21,8 +21,8 @@ from tenants.permissions import HasRole, IsTenantMember
 
 from ..deletion import tenant_deletion_schedule
 from ..impersonation import impersonation_start
-from ..selectors import audit_list, deletion_list, tenant_data_snapshot, tenant_get, tenant_list
-from ..services import tenant_reactivate, tenant_subdomain_change, tenant_suspend
+from ..selectors import audit_list, deletion_list, tenant_get, tenant_list
+from ..services import tenant_data_look, tenant_reactivate, tenant_subdomain_change, tenant_suspend
 from .permissions import IsOperator, OperatorAuthentication
 from .serializers import (
     AuditLogSerializer,
@@ -153,7 +153,8 @@ class TenantDataView(OperatorView):
         tenant = self.tenant(tenant_id)
         if tenant.status == Tenant.Status.DELETED:
             raise exceptions.NotFound("This organisation's data was deleted.")
-        return Response(DataSnapshotSerializer(tenant_data_snapshot(tenant=tenant)).data)
+        snapshot = tenant_data_look(tenant=tenant, actor=self.operator(), ip=self.ip())
+        return Response(DataSnapshotSerializer(snapshot).data)
 
 
 class AuditListView(OperatorView):

@@ -96,6 +96,9 @@ def test_operator_sees_the_organisation_data_read_only(acme: Signup, operator_to
     # The schema switch ended with the request, and the transaction is writable again.
     assert connection.schema_name == "public"
     AuditLog.objects.create(action="still.writable")
+    assert AuditLog.objects.filter(
+        tenant=acme.tenant, action="tenant.data_viewed", actor_email="ops@saas.test"
+    ).exists()
 
 
 def test_suspend_closes_the_host_and_its_refresh_tokens_reactivate_restores(
