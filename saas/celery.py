@@ -6,7 +6,8 @@ from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas.settings")
 
-app = CeleryApp("saas")
+# Every task gets the project's base class: tenant checks, acks_late, bounded retries on transient errors.
+app = CeleryApp("saas", task_cls="tenants.celery_tasks:ProjectTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -41,3 +41,19 @@ class Domain(DomainMixin):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class TaskFailure(models.Model):
+    """A Celery task that gave up (retries exhausted or refused to run), kept for operators."""
+
+    task_name = models.CharField(max_length=200)
+    task_id = models.CharField(max_length=64, db_index=True)
+    tenant_id = models.UUIDField(null=True, blank=True, db_index=True)
+    error = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} {self.task_id}"

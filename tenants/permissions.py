@@ -5,7 +5,10 @@ from typing import Any
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from shared_apps.accounts.models import User
 from shared_apps.memberships.models import Membership
+
+from .models import Tenant
 
 
 def request_membership(request: Request) -> Membership | None:
@@ -41,3 +44,16 @@ class HasRole(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         membership = request_membership(request)
         return membership is not None and membership.role in self.roles
+
+
+def request_user(request: Request) -> User:
+    """The authenticated user (after IsTenantMember / IsAccount), typed as our User."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def request_tenant(request: Request) -> Tenant:
+    """The tenant of a tenant-host request (the routing middleware set it)."""
+    tenant = getattr(request._request, "tenant", None)
+    assert isinstance(tenant, Tenant)
+    return tenant

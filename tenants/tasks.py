@@ -7,3 +7,28 @@ from .provisioning import pool_fill
 def pool_top_up() -> int:
     """Refill the pool of ready schemas; queued after each signup and run on a schedule."""
     return pool_fill()
+
+
+@shared_task(name="tenants.tasks.fan_out", ignore_result=True)
+def fan_out(task_name: str) -> int:
+    """Queue `task_name` once per active tenant, spread over TENANT_TASK_SPREAD_SECONDS.
+
+    Beat schedules this one task; each tenant's run then carries its tenant explicitly.
+    """
+    from saas.celery import app
+
+    from .celery_tasks import spread_countdown
+    from .models import Tenant
+
+    task = app.tasks[task_name]
+    queued = 0
+    for tenant_id, schema in Tenant.objects.filter(status=Tenant.Status.ACTIVE).values_list("id", "schema_name"):
+        if schema == "public":
+            continue
+        task.apply_async(
+            kwargs={"tenant_id": str(tenant_id)},
+            headers={"_schema_name": schema},
+            countdown=spread_countdown(str(tenant_id)),
+        )
+        queued += 1
+    return queued

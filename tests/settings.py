@@ -5,6 +5,7 @@ RabbitMQ is visible to this one; tests/conftest.py removes them at the end.
 """
 
 import os
+import socket
 import uuid
 
 os.environ.setdefault("DJANGO_DEBUG", "true")
@@ -13,6 +14,15 @@ os.environ.setdefault("CELERY_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//"
 # Set (not setdefault) so subprocesses started by tests share this run's namespace.
 os.environ["TEST_RUN_ID"] = RUN_ID = os.environ.get("TEST_RUN_ID") or uuid.uuid4().hex[:12]
 os.environ["CACHE_KEY_PREFIX"] = f"test-{RUN_ID}"
+# Object storage: an S3 server (moto) the run starts on loopback (tests/plugins/s3.py), own bucket.
+if "AWS_S3_ENDPOINT_URL" not in os.environ:
+    with socket.socket() as _sock:
+        _sock.bind(("127.0.0.1", 0))
+        os.environ["AWS_S3_ENDPOINT_URL"] = f"http://127.0.0.1:{_sock.getsockname()[1]}"
+os.environ.setdefault("AWS_STORAGE_BUCKET_NAME", f"test-{RUN_ID}")
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+os.environ.setdefault("AWS_S3_REGION_NAME", "us-east-1")
 
 from saas.settings import *  # noqa: F403
 

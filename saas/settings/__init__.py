@@ -11,6 +11,7 @@ from .email import *  # noqa: F403
 from .logging import *  # noqa: F403
 from .operator import *  # noqa: F403
 from .security import *  # noqa: F403
+from .storage import *  # noqa: F403
 from .tenancy import *  # noqa: F403
 
 # isort: split

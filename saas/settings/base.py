@@ -33,6 +33,8 @@ SHARED_APPS = [
 # Each organisation's own data. Add your app here (see README, "Add a tenant app").
 TENANT_APPS = [
     "tenant_apps.projects",
+    "tenant_apps.files",
+    "tenant_apps.exports",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -19,3 +19,18 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProjectActivity(models.Model):
+    """What happened to a project, written by a Celery task: the worked example of tenant tasks."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="activity")
+    action = models.CharField(max_length=20)
+    actor_id = models.BigIntegerField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.project_id}"

@@ -46,7 +46,11 @@ def celery_worker(django_db_setup: None, smtp_sink: SmtpSink) -> Iterator[Worker
     log = Path(tempfile.mkstemp(prefix="celery-worker-", suffix=".log")[1])
     command = [
         sys.executable, "-m", "celery", "-A", "saas", "worker", "--pool=solo", "--loglevel=INFO",
+        "--prefetch-multiplier=8",
         "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--without-gossip", "--without-mingle", "--without-heartbeat",
+        # A node name of its own: two runs on one machine must not fight over one control queue. The solo
+        # pool with acks_late and a prefetch of 1 stalls between messages, hence the larger prefetch here.
+        "-n", f"test-{os.environ['TEST_RUN_ID']}@%h",
     ]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(

@@ -34,9 +34,9 @@ def _shape(schema: str) -> tuple[list[tuple], list[tuple], list[tuple]]:
         )
         indexes = cursor.fetchall()
         cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "SELECT conname, replace(pg_get_constraintdef(oid), %s, 'S') FROM pg_constraint "
             "WHERE connamespace = %s::regnamespace ORDER BY 1",
-            [schema],
+            [schema, schema],
         )
         return columns, indexes, cursor.fetchall()
 
@@ -102,10 +102,10 @@ def test_stale_pool_schema_fails_the_check_and_bootstrap_migrates_it() -> None:
     assert stale_pool_schemas() == []
     victim = Tenant.objects.filter(status=Tenant.Status.PROVISIONING).first()
     assert victim is not None
-    # As if the projects migration had been added after this schema was made.
+    # As if the exports app had been added after this schema was made.
     with connection.cursor() as cursor:
-        cursor.execute(f'DROP TABLE "{victim.schema_name}".projects_project')
-        cursor.execute(f"DELETE FROM \"{victim.schema_name}\".django_migrations WHERE app = 'projects'")
+        cursor.execute(f'DROP TABLE "{victim.schema_name}".exports_export')
+        cursor.execute(f"DELETE FROM \"{victim.schema_name}\".django_migrations WHERE app = 'exports'")
     assert stale_pool_schemas() == [victim.schema_name]
     with pytest.raises(SystemCheckError, match="tenants.E001"):
         call_command("check", databases=["default"])
@@ -114,5 +114,5 @@ def test_stale_pool_schema_fails_the_check_and_bootstrap_migrates_it() -> None:
 
     assert stale_pool_schemas() == []
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s)", [f'"{victim.schema_name}".projects_project'])
+        cursor.execute("SELECT to_regclass(%s)", [f'"{victim.schema_name}".exports_export'])
         assert cursor.fetchone()[0] is not None

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tenants.permissions import HasRole, IsTenantMember, request_tenant, request_user
+from tenants.storage import download_url
+
+from ..models import Export
+from ..services import export_request
+from .serializers import ExportSerializer
+
+OWNERS_AND_ADMINS = (IsTenantMember, HasRole.of("owner", "admin"))
+
+
+class ExportListView(APIView):
+    permission_classes = OWNERS_AND_ADMINS
+
+    @extend_schema(request=None, responses={202: ExportSerializer}, tags=["exports"])
+    def post(self, request: Request) -> Response:
+        export = export_request(tenant=request_tenant(request), requested_by=request_user(request))
+        return Response(
+            ExportSerializer({"id": export.id, "status": export.status}).data, status=status.HTTP_202_ACCEPTED
+        )
+
+
+class ExportDetailView(APIView):
+    permission_classes = OWNERS_AND_ADMINS
+
+    @extend_schema(responses={200: ExportSerializer}, tags=["exports"])
+    def get(self, request: Request, export_id: int) -> Response:
+        export = Export.objects.filter(pk=export_id).first()
+        if export is None:
+            raise exceptions.NotFound
+        body: dict[str, Any] = {"id": export.id, "status": export.status}
+        if export.status == Export.Status.DONE:
+            body["download_url"] = download_url(
+                tenant=request_tenant(request),
+                key=export.key,
+                filename=f"export-{export.id}.zip",
+            )
+        return Response(ExportSerializer(body).data)

@@ -1,0 +1,89 @@
+"""Exports: a zip with data.json (projects, files' metadata), manifest.json and the files themselves."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import zipfile
+from typing import Any
+
+from django.core.files import File as DjangoFile
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from shared_apps.accounts.emails import email_queue, site_url
+from shared_apps.accounts.models import User
+from tenant_apps.files.models import File
+from tenant_apps.projects.models import Project
+from tenants.celery_tasks import tenant_task_enqueue
+from tenants.models import Tenant
+from tenants.storage import tenant_storage
+
+from .models import Export
+
+
+def export_request(*, tenant: Tenant, requested_by: User) -> Export:
+    from .tasks import export_build_task
+
+    with transaction.atomic():
+        export = Export.objects.create(requested_by=requested_by)
+        tenant_task_enqueue(export_build_task, tenant=tenant, export_id=export.id)
+    return export
+
+
+def _dump(tenant: Tenant) -> dict[str, Any]:
+    return {
+        "organisation": {"id": str(tenant.id), "name": tenant.name},
+        "exportedAt": timezone.now(),
+        "projects": list(
+            Project.objects.order_by("id").values("id", "name", "description", "created_at", "created_by_id")
+        ),
+        "files": list(
+            File.objects.order_by("id").values("id", "name", "size", "content_type", "project_id", "created_at")
+        ),
+    }
+
+
+def export_build(*, tenant: Tenant, export_id: int) -> Export:
+    """Build the zip for `export_id` in the current tenant's schema. Idempotent: a finished export is kept."""
+    with transaction.atomic():
+        export = Export.objects.select_for_update().get(pk=export_id)
+        if export.status == Export.Status.DONE:
+            return export
+        export.status = Export.Status.RUNNING
+        export.save(update_fields=["status"])
+
+    storage = tenant_storage(tenant)
+    manifest = []
+    with tempfile.TemporaryFile() as buffer:
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("data.json", json.dumps(_dump(tenant), cls=DjangoJSONEncoder, indent=2))
+            for file in File.objects.order_by("id"):
+                member = f"files/{file.id}-{file.name}"
+                with storage.open(file.key, "rb") as handle:
+                    archive.writestr(member, handle.read())
+                manifest.append({"id": file.id, "name": file.name, "size": file.size, "path": member})
+            archive.writestr("manifest.json", json.dumps({"files": manifest}, indent=2))
+        buffer.seek(0)
+        key = storage.save(f"exports/{export_id}/export-{export_id}.zip", DjangoFile(buffer))
+
+    with transaction.atomic():
+        export.status = Export.Status.DONE
+        export.key = key
+        export.finished_at = timezone.now()
+        export.save(update_fields=["status", "key", "finished_at"])
+        requester = User.objects.filter(pk=export.requested_by_id).first() if export.requested_by_id else None
+        if requester is not None:
+            email_queue(
+                to=[requester.email],
+                subject=f"Your {tenant.name} export is ready",
+                body=f"Download it from {site_url(tenant=tenant)}exports (links there last 15 minutes).\n",
+            )
+    return export
+
+
+def export_fail(*, export_id: int, error: str) -> None:
+    Export.objects.filter(pk=export_id).exclude(status=Export.Status.DONE).update(
+        status=Export.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )

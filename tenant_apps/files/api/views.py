@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from saas.api.errors import as_api_validation_error
+from tenant_apps.projects.models import Project
+from tenants.permissions import IsTenantMember, request_tenant, request_user
+from tenants.storage import download_url
+
+from ..models import File
+from ..selectors import file_get, file_list
+from ..services import file_delete, file_upload
+from .serializers import FileDetailSerializer, FileSerializer, FileUploadSerializer
+
+
+def _file(file_id: int) -> File:
+    try:
+        return file_get(file_id=file_id)
+    except File.DoesNotExist as exc:
+        raise exceptions.NotFound from exc
+
+
+class FileListView(GenericAPIView):
+    permission_classes = (IsTenantMember,)
+    serializer_class = FileSerializer
+    parser_classes = (MultiPartParser,)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("projectId", int, required=False)],
+        responses={200: FileSerializer(many=True)},
+        tags=["files"],
+    )
+    def get(self, request: Request) -> Response:
+        project_id = request.query_params.get("projectId")
+        if project_id is not None and not project_id.isdigit():
+            raise exceptions.ValidationError({"project_id": ["A valid integer is required."]})
+        page = self.paginate_queryset(file_list(project_id=int(project_id) if project_id else None))
+        return self.get_paginated_response(FileSerializer(page, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": FileUploadSerializer}, responses={201: FileSerializer}, tags=["files"]
+    )
+    def post(self, request: Request) -> Response:
+        data = FileUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = None
+        if data.validated_data.get("project_id") is not None:
+            project = Project.objects.filter(pk=data.validated_data["project_id"]).first()
+            if project is None:
+                raise exceptions.ValidationError({"project_id": ["No such project."]})
+        tenant = request_tenant(request)
+        try:
+            file = file_upload(
+                tenant=tenant, upload=data.validated_data["file"], uploaded_by=request_user(request), project=project
+            )
+        except DjangoValidationError as exc:
+            raise as_api_validation_error(exc) from exc
+        return Response(FileSerializer(file).data, status=status.HTTP_201_CREATED)
+
+
+class FileDetailView(GenericAPIView):
+    permission_classes = (IsTenantMember,)
+    serializer_class = FileDetailSerializer
+
+    @extend_schema(responses={200: FileDetailSerializer}, tags=["files"])
+    def get(self, request: Request, file_id: int) -> Response:
+        file = _file(file_id)
+        tenant = request_tenant(request)
+        url = download_url(tenant=tenant, key=file.key, filename=file.name)
+        return Response({**FileSerializer(file).data, "download_url": url})
+
+    @extend_schema(responses={204: None}, tags=["files"])
+    def delete(self, request: Request, file_id: int) -> Response:
+        file_delete(tenant=request_tenant(request), file=_file(file_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,68 @@
+"""Uploads and deletions. Bytes go to the tenant's storage prefix; metadata to the tenant's schema."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.module_loading import import_string
+
+from shared_apps.accounts.models import User
+from tenant_apps.projects.models import Project
+from tenants.models import Tenant
+from tenants.storage import safe_filename, tenant_storage
+
+from .models import File
+
+
+def storage_used_bytes() -> int:
+    """Bytes stored by the current tenant (the connection's schema)."""
+    return int(File.objects.aggregate(total=Sum("size"))["total"] or 0)
+
+
+def storage_limit_bytes(tenant: Tenant) -> int | None:
+    """The tenant's quota from STORAGE_LIMIT_FUNCTION (billing), or None: unlimited."""
+    path = getattr(settings, "STORAGE_LIMIT_FUNCTION", "")
+    return import_string(path)(tenant) if path else None
+
+
+def _field_error(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: [ValidationError(message, code=code)]})
+
+
+def file_upload(*, tenant: Tenant, upload: UploadedFile, uploaded_by: User, project: Project | None = None) -> File:
+    size = int(upload.size or 0)
+    if size == 0:
+        raise _field_error("file", "The file is empty.", "empty")
+    if size > settings.FILE_UPLOAD_MAX_BYTES:
+        raise _field_error("file", f"Files can be at most {settings.FILE_UPLOAD_MAX_BYTES} bytes.", "too_large")
+    content_type = (upload.content_type or "").split(";")[0].strip().lower()
+    if content_type not in settings.FILE_CONTENT_TYPES:
+        raise _field_error("file", f"Files of type {content_type or 'unknown'} are not accepted.", "unsupported_type")
+    limit = storage_limit_bytes(tenant)
+    if limit is not None and storage_used_bytes() + size > limit:
+        raise _field_error("file", "Your organisation's storage quota is used up.", "quota_exceeded")
+
+    name = safe_filename(upload.name or "file")
+    key = f"files/{uuid.uuid4().hex}/{name}"
+    storage = tenant_storage(tenant)
+    stored_key = storage.save(key, upload)
+    try:
+        with transaction.atomic():
+            return File.objects.create(
+                name=name, key=stored_key, size=size, content_type=content_type, project=project, created_by=uploaded_by
+            )
+    except Exception:
+        storage.delete(stored_key)  # no orphan objects when the row cannot be written
+        raise
+
+
+def file_delete(*, tenant: Tenant, file: File) -> None:
+    with transaction.atomic():
+        file.delete()
+        key = file.key
+        transaction.on_commit(lambda: tenant_storage(tenant).delete(key))

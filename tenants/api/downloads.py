@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.http import FileResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from ..storage import download_token_grant, tenant_storage
+
+
+class DownloadView(APIView):
+    """Development storage only (no S3): serves an object for a signed, expiring `downloadUrl` token.
+
+    The token is the credential, like a presigned URL: bound to this organisation and one key.
+    """
+
+    authentication_classes = ()
+    permission_classes = ()
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request) -> FileResponse:
+        tenant = request._request.tenant  # type: ignore[attr-defined]
+        grant = download_token_grant(tenant=tenant, token=request.query_params.get("token", ""))
+        storage = tenant_storage(tenant)
+        if grant is None or not storage.exists(grant[0]):
+            raise exceptions.NotFound
+        key, filename = grant
+        return FileResponse(storage.open(key, "rb"), as_attachment=True, filename=filename)

@@ -1,0 +1,99 @@
+"""The project's Celery task base and how tenant work is queued.
+
+tenant-schemas-celery switches the worker's connection to the schema named in the message headers.
+Two of its failure modes are silent (ARCHITECTURE.md, known traps): a task queued on commit after a
+`schema_context` closed carries `public`, and a task naming a deleted tenant runs in `public` and
+reports success. So tenant tasks carry their tenant explicitly (`tenant_id`), and this base class
+refuses to run — and fails visibly — unless that tenant exists, is active, and is the connection's
+schema right now.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from celery import Task
+from celery.signals import task_failure
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
+from tenant_schemas_celery.task import TenantTask
+
+logger = logging.getLogger(__name__)
+
+# Worth retrying: the database or broker blinked. Anything else is a bug or bad data: fail at once.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+class TenantUnavailableError(RuntimeError):
+    """The task's tenant is gone, not active, or not the connection's schema: the task must not run."""
+
+
+class ProjectTask(TenantTask):
+    abstract = True
+    acks_late = True  # a worker that dies mid-task leaves the message for another worker
+    reject_on_worker_lost = True
+    autoretry_for = TRANSIENT_ERRORS
+    retry_backoff = 2
+    retry_backoff_max = 300
+    retry_jitter = True
+    max_retries = 5
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        tenant_id = kwargs.get("tenant_id")
+        if tenant_id is not None:
+            self._check_tenant(str(tenant_id))
+        return super().__call__(*args, **kwargs)
+
+    @staticmethod
+    def _check_tenant(tenant_id: str) -> None:
+        from .db import connection
+        from .models import Tenant
+
+        tenant = Tenant.objects.filter(pk=tenant_id).only("schema_name", "status").first()
+        if tenant is None:
+            raise TenantUnavailableError(f"tenant {tenant_id} no longer exists")
+        if tenant.status != Tenant.Status.ACTIVE:
+            raise TenantUnavailableError(f"tenant {tenant_id} is {tenant.status}, not active")
+        if connection.schema_name != tenant.schema_name:
+            raise TenantUnavailableError(
+                f"tenant {tenant_id} expects schema {tenant.schema_name}, the connection is on {connection.schema_name}"
+            )
+
+
+def tenant_task_enqueue(task: Task, *, tenant: Any, **kwargs: Any) -> None:
+    """Queue `task` for `tenant` once the current transaction commits.
+
+    The schema is captured now, not at commit time, so a `schema_context` that closes before the commit
+    cannot turn this into a task for `public`.
+    """
+    tenant_id, schema = str(tenant.id), tenant.schema_name
+    transaction.on_commit(
+        lambda: task.apply_async(kwargs={"tenant_id": tenant_id, **kwargs}, headers={"_schema_name": schema})
+    )
+
+
+def spread_countdown(tenant_id: str) -> int:
+    """A stable offset in [0, TENANT_TASK_SPREAD_SECONDS) for this tenant's periodic work."""
+    spread = max(1, settings.TENANT_TASK_SPREAD_SECONDS)
+    return int(hashlib.sha256(tenant_id.encode()).hexdigest(), 16) % spread
+
+
+@task_failure.connect
+def _record_failure(sender: Task | None = None, task_id: str = "", exception: BaseException | None = None,
+                    kwargs: dict[str, Any] | None = None, **_: Any) -> None:  # fmt: skip
+    """Failures are kept in the public schema (TaskFailure) as well as logged."""
+    from django_tenants.utils import schema_context
+
+    from .models import TaskFailure
+
+    tenant_id = (kwargs or {}).get("tenant_id")
+    logger.error("task %s %s failed for tenant %s: %r", getattr(sender, "name", "?"), task_id, tenant_id, exception)
+    try:
+        with schema_context("public"):
+            TaskFailure.objects.create(
+                task_name=getattr(sender, "name", "?"), task_id=task_id, tenant_id=tenant_id, error=repr(exception)
+            )
+    except Exception:
+        logger.exception("could not record the task failure")
