@@ -70,8 +70,9 @@ def test_impersonation_is_read_only_and_every_request_is_audited(
     session = _session(acme, operator_token, userId=team.member.id)
     client = api(acme.host, session["access"])
     assert client.get("/api/v1/me/").json()["email"] == "member@acme.test"
-    assert client.get("/api/v1/projects/").status_code == 200
-    refused = client.post("/api/v1/projects/", {"name": "x"}, content_type="application/json")
+    assert client.get("/api/v1/members/").status_code == 200
+    refused = client.post("/api/v1/invitations/", {"email": "new@acme.test", "role": "member"},
+                          content_type="application/json")  # fmt: skip
     assert refused.status_code == 403
     assert error(refused)["code"] == "impersonation_read_only"
     assert client.delete(f"/api/v1/members/{team.member.id}/").status_code == 403
@@ -82,21 +83,21 @@ def test_impersonation_is_read_only_and_every_request_is_audited(
         ("impersonation.started", None, None),
         ("impersonation.redeemed", None, None),
         ("impersonation.request", "GET", "/api/v1/me/"),
-        ("impersonation.request", "GET", "/api/v1/projects/"),
-        ("impersonation.refused", "POST", "/api/v1/projects/"),
+        ("impersonation.request", "GET", "/api/v1/members/"),
+        ("impersonation.refused", "POST", "/api/v1/invitations/"),
         ("impersonation.refused", "DELETE", f"/api/v1/members/{team.member.id}/"),
     ]
     assert entries.first().target_id == str(team.member.id)  # type: ignore[union-attr]
     assert entries.get(action="impersonation.started").extra["reason"] == "ticket 42"
 
 
-def test_write_access_when_asked(acme: Signup, operator_token: str) -> None:
+def test_write_access_when_asked(acme: Signup, team: Team, operator_token: str) -> None:
     session = _session(acme, operator_token, write=True)
-    created = api(acme.host, session["access"]).post(
-        "/api/v1/projects/", {"name": "fix"}, content_type="application/json"
+    changed = api(acme.host, session["access"]).patch(
+        f"/api/v1/members/{team.member.id}/", {"role": "admin"}, content_type="application/json"
     )
-    assert created.status_code == 201, created.content
-    assert AuditLog.objects.filter(action="impersonation.request", extra__method="POST", extra__status=201).exists()
+    assert changed.status_code == 200, changed.content
+    assert AuditLog.objects.filter(action="impersonation.request", extra__method="PATCH", extra__status=200).exists()
 
 
 def test_session_ends_after_at_most_30_minutes(acme: Signup, operator_token: str) -> None:
