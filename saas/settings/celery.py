@@ -23,6 +23,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "tenant-pool-top-up": {"task": "tenants.tasks.pool_top_up", "schedule": 300.0},
+    # Re-sync subscriptions from Stripe in case webhooks were missed (shared_apps.billing).
+    "billing-reconcile": {"task": "shared_apps.billing.tasks.billing_reconcile", "schedule": 3600.0},
     # Operator console: due organisation deletions, usage counters -> TenantUsage, expired redirects/impersonations.
     "operator-tenant-deletions": {"task": "operator.tasks.tenant_deletions_run", "schedule": 600.0},
     "operator-usage-flush": {"task": "operator.tasks.usage_flush", "schedule": float(USAGE_FLUSH_SECONDS)},
