@@ -12,7 +12,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 .PHONY: help install dev test lint fmt bench
 
 help:
-	@echo "make dev    run the API, a Celery worker and PostgreSQL (embedded unless DATABASE_URL is set)"
+	@echo "make dev    run the frontend, the API, a Celery worker and PostgreSQL (embedded unless DATABASE_URL is set)"
 	@echo "make test   install everything and run lint, type checks and the whole test suite"
 	@echo "make bench  run the benchmarks (tests/perf) and print their tables"
 
@@ -26,7 +26,7 @@ $(VENV)/.synced: pyproject.toml uv.lock
 	@$(VENV)/bin/uv sync --frozen --inexact --quiet
 	@touch $@
 
-dev: install
+dev: install frontend-install
 	@$(VENV)/bin/python -m saas.devtools.run_dev
 
 lint: install

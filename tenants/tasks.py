@@ -32,3 +32,11 @@ def fan_out(task_name: str) -> int:
         )
         queued += 1
     return queued
+
+
+@shared_task(name="tenants.tasks.ping")
+def ping(tenant_id: str | None = None) -> str:
+    """Answer with the schema the task ran in: a diagnostic for workers and tenant routing."""
+    from .db import connection
+
+    return str(connection.schema_name)

@@ -1,7 +1,8 @@
 """`make dev`: the whole product on one machine, with embedded defaults for anything not configured.
 
-Starts (or joins) PostgreSQL, bootstraps, seeds the demo data, then runs the API server and a real
-Celery worker with beat. Ctrl-C stops everything it started. Running it again reuses what exists.
+Starts (or joins) PostgreSQL, bootstraps, seeds the demo data, then runs the API server, a real
+Celery worker with beat, and the Next.js dev server (which proxies /api to Django with the original
+Host). Ctrl-C stops everything it started. Running it again reuses what exists.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PORT = os.environ.get("PORT", "8000")
+FRONTEND_PORT = os.environ.get("FRONTEND_PORT", "3000")
 
 
 def main() -> int:
     os.environ.setdefault("DJANGO_DEBUG", "true")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas.settings")
-    os.environ.setdefault("SAAS_URL_PORT", PORT)
+    # Links we hand out (signup, handoff, invitations) point at the frontend, which proxies /api.
+    os.environ.setdefault("SAAS_URL_PORT", FRONTEND_PORT)
     python = sys.executable
     manage = [python, str(ROOT / "manage.py")]
 
@@ -53,12 +56,19 @@ def main() -> int:
             ],
             cwd=ROOT,
         ),
+        subprocess.Popen(
+            # No -H: Next.js rewrites to its own URL (localhost:PORT), which must match the host it serves.
+            ["npm", "run", "dev", "--", "-p", FRONTEND_PORT],
+            cwd=ROOT / "frontend",
+            env={**os.environ, "BACKEND_URL": f"http://127.0.0.1:{PORT}", "NEXT_TELEMETRY_DISABLED": "1"},
+        ),
     ]
     base = os.environ.get("SAAS_BASE_DOMAIN", "localhost")
     print(
-        f"\n  API and docs      http://{base}:{PORT}/api/docs/\n"
+        f"\n  Site              http://{base}:{FRONTEND_PORT}/\n"
+        f"  Demo organisation http://demo.{base}:{FRONTEND_PORT}/\n"
+        f"  API docs          http://{base}:{PORT}/api/docs/  (an organisation's: http://demo.{base}:{PORT}/api/docs/)\n"
         f"  Admin             http://{base}:{PORT}/admin/\n"
-        f"  Demo organisation http://demo.{base}:{PORT}/healthz\n"
         "  Press Ctrl-C to stop everything.\n",
         flush=True,
     )

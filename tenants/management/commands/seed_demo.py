@@ -36,5 +36,4 @@ class Command(BaseCommand):
         if not User.objects.filter(email=OPERATOR[0]).exists():
             User.objects.create_superuser(OPERATOR[0], OPERATOR[1], full_name="Operator")
         self.stdout.write(f"  Demo organisation  {tenant_url(host=host)}  login {DEMO_OWNER[0]} / {DEMO_OWNER[1]}")
-        public = tenant_url(host=settings.SAAS_BASE_DOMAIN)
-        self.stdout.write(f"  Operator           {public}admin/  login {OPERATOR[0]} / {OPERATOR[1]}")
+        self.stdout.write(f"  Operator (admin)   login {OPERATOR[0]} / {OPERATOR[1]}")
