@@ -26,6 +26,7 @@ from django.utils import timezone
 from shared_apps.accounts.emails import email_queue, email_render, site_url
 from shared_apps.accounts.models import User, normalise_email
 from shared_apps.accounts.services import user_create
+from shared_apps.operator.audit import audit_record
 from tenants.models import Tenant
 from tenants.services import unique_conflicts_as_field_errors
 
@@ -131,6 +132,9 @@ def invitation_create(*, tenant: Tenant, inviter: Membership, email: str, role: 
             expires_at=timezone.now() + _expiry(),
         )
         _queue_email(invitation=invitation, token=token, inviter=inviter.user)
+        audit_record(
+            action="invitation.created", actor=inviter.user, tenant=tenant, target=invitation, extra={"role": role}
+        )
     return invitation
 
 
@@ -148,6 +152,7 @@ def invitation_revoke(*, tenant: Tenant, actor: Membership, invitation_id: UUID)
         invitation = _locked_open(tenant, invitation_id, actor)
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        audit_record(action="invitation.revoked", actor=actor.user, tenant=tenant, target=invitation)
 
 
 def invitation_resend(*, tenant: Tenant, actor: Membership, invitation_id: UUID) -> Invitation:
@@ -162,6 +167,7 @@ def invitation_resend(*, tenant: Tenant, actor: Membership, invitation_id: UUID)
         invitation.expires_at = timezone.now() + _expiry()
         invitation.save(update_fields=["token_hash", "expires_at"])
         _queue_email(invitation=invitation, token=token, inviter=actor.user)
+        audit_record(action="invitation.resent", actor=actor.user, tenant=tenant, target=invitation)
     return invitation
 
 
@@ -202,6 +208,7 @@ def invitation_accept(*, tenant: Tenant, token: str, password: str, full_name: s
             membership.refresh_from_db()
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
+        audit_record(action="invitation.accepted", actor=user, tenant=tenant, target=invitation)
         _email_verified(user=user, email=invitation.email)
     return membership
 

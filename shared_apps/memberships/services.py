@@ -9,6 +9,7 @@ from django.db.models import F
 
 from shared_apps.accounts.models import User
 from shared_apps.accounts.tokens import tokens_revoke
+from shared_apps.operator.audit import audit_record
 from tenants.models import Tenant
 
 from .models import ROLE_RANK, Membership
@@ -48,6 +49,10 @@ def member_role_change(*, tenant: Tenant, actor: Membership, user_id: int, role:
         if target.role == Membership.Role.OWNER and role != Membership.Role.OWNER and _owner_count(members) == 1:
             raise ValidationError({"role": [ValidationError(LAST_OWNER_MESSAGE, code="last_owner")]})
         if target.role != role:
+            audit_record(
+                action="member.role_changed", actor=acting.user, tenant=tenant, target=target.user,
+                extra={"from": target.role, "to": role},
+            )  # fmt: skip
             Membership.objects.filter(pk=target.pk).update(role=role, version=F("version") + 1)
             # Old tokens carried the old role: end them now rather than at their expiry.
             tokens_revoke(user=target.user, tenant=tenant)
@@ -67,5 +72,9 @@ def member_remove(*, tenant: Tenant, actor: Membership, user_id: int) -> None:
             raise PermissionDenied("Your role does not allow removing this member.")
         if target.role == Membership.Role.OWNER and _owner_count(members) == 1:
             raise ValidationError({"role": [ValidationError(LAST_OWNER_MESSAGE, code="last_owner")]})
+        audit_record(
+            action="member.left" if leaving else "member.removed", actor=actor.user, tenant=tenant, target=target.user,
+            extra={"role": target.role},
+        )  # fmt: skip
         target.delete()
         tokens_revoke(user=target.user, tenant=tenant)

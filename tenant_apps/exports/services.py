@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from shared_apps.accounts.emails import email_queue, site_url
 from shared_apps.accounts.models import User
+from shared_apps.operator.audit import audit_record
 from tenant_apps.files.models import File
 from tenant_apps.projects.models import Project
 from tenants.celery_tasks import tenant_task_enqueue
@@ -28,6 +29,7 @@ def export_request(*, tenant: Tenant, requested_by: User) -> Export:
 
     with transaction.atomic():
         export = Export.objects.create(requested_by=requested_by)
+        audit_record(action="export.requested", actor=requested_by, tenant=tenant, target=export)
         tenant_task_enqueue(export_build_task, tenant=tenant, export_id=export.id)
     return export
 

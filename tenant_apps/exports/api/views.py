@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.billing.entitlements import HasFeature
 from tenants.permissions import HasRole, IsTenantMember, request_tenant, request_user
 from tenants.storage import download_url
 
@@ -15,7 +16,8 @@ from ..models import Export
 from ..services import export_request
 from .serializers import ExportSerializer
 
-OWNERS_AND_ADMINS = (IsTenantMember, HasRole.of("owner", "admin"))
+# Owners and admins, on a plan that includes exports (every plan does when billing is off).
+OWNERS_AND_ADMINS = (IsTenantMember, HasRole.of("owner", "admin"), HasFeature.of("exports"))
 
 
 class ExportListView(APIView):

@@ -139,3 +139,20 @@ def test_bad_role_names_the_field(acme: Signup, team: Team) -> None:
     )
     assert response.status_code == 400
     assert error(response)["attr"] == "role"
+
+
+def test_role_changes_and_removals_are_audited(acme: Signup, team: Team) -> None:
+    from shared_apps.operator.models import AuditLog
+
+    token = _token(acme, "owner", team)
+    api(acme.host, token).patch(
+        f"/api/v1/members/{team.member.id}/", {"role": "admin"}, content_type="application/json"
+    )
+    api(acme.host, token).delete(f"/api/v1/members/{team.admin.id}/")
+    entries = list(
+        AuditLog.objects.filter(tenant=acme.tenant).order_by("id").values_list("action", "actor_email", "extra")
+    )
+    assert entries == [
+        ("member.role_changed", "owner@acme.test", {"from": "member", "to": "admin"}),
+        ("member.removed", "owner@acme.test", {"role": "admin"}),
+    ]
