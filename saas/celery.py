@@ -2,6 +2,7 @@
 
 import os
 
+from celery.signals import task_postrun
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas.settings")
@@ -10,6 +11,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saas.settings")
 app = CeleryApp("saas", task_cls="tenants.celery_tasks:ProjectTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# tenant-schemas-celery switches back to `public` after every task. The next task's pre-run switch sets
+# the schema it needs anyway, so switching back only costs an extra `SET search_path` per task.
+task_postrun.disconnect(dispatch_uid="tenant_schemas_restore_schema")
 
 try:  # Development broker only: poll the database often so a round trip is not a whole second.
     from kombu.transport.sqlalchemy import Transport as _SqlaTransport

@@ -51,15 +51,36 @@ class ProjectTask(TenantTask):
         from .db import connection
         from .models import Tenant
 
-        tenant = Tenant.objects.filter(pk=tenant_id).only("schema_name", "status").first()
-        if tenant is None:
+        schema, status = _tenant_state(tenant_id)
+        if schema is None:
             raise TenantUnavailableError(f"tenant {tenant_id} no longer exists")
-        if tenant.status != Tenant.Status.ACTIVE:
-            raise TenantUnavailableError(f"tenant {tenant_id} is {tenant.status}, not active")
-        if connection.schema_name != tenant.schema_name:
+        if status != Tenant.Status.ACTIVE:
+            raise TenantUnavailableError(f"tenant {tenant_id} is {status}, not active")
+        if connection.schema_name != schema:
             raise TenantUnavailableError(
-                f"tenant {tenant_id} expects schema {tenant.schema_name}, the connection is on {connection.schema_name}"
+                f"tenant {tenant_id} expects schema {schema}, the connection is on {connection.schema_name}"
             )
+
+
+# tenant id -> (schema, status), valid while the routing version is unchanged. Any save or delete of a
+# Tenant bumps that version after commit (tenants/signals.py), so a deleted or suspended tenant is seen
+# by the next task; the warm path costs one cache GET instead of a query.
+_STATES: dict[str, tuple[str | None, str | None]] = {}
+_STATES_VERSION: list[str] = [""]
+
+
+def _tenant_state(tenant_id: str) -> tuple[str | None, str | None]:
+    from .models import Tenant
+    from .routing import routing_version
+
+    version = routing_version()
+    if version != _STATES_VERSION[0]:
+        _STATES.clear()
+        _STATES_VERSION[0] = version
+    if tenant_id not in _STATES:
+        row = Tenant.objects.filter(pk=tenant_id).values_list("schema_name", "status").first()
+        _STATES[tenant_id] = row if row is not None else (None, None)
+    return _STATES[tenant_id]
 
 
 def tenant_task_enqueue(task: Task, *, tenant: Any, **kwargs: Any) -> None:

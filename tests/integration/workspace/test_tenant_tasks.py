@@ -38,6 +38,12 @@ def _eventually(check: Callable[[], Any], *, timeout: float = 60.0, what: str) -
         time.sleep(0.2)
 
 
+def _set_status(tenant: Tenant, status: str) -> None:
+    row = Tenant.objects.get(pk=tenant.pk)
+    row.status = status
+    row.save()
+
+
 def _activity(tenant: Tenant) -> list[tuple[str, str]]:
     with tenant_context(tenant):
         return list(ProjectActivity.objects.values_list("project__name", "action"))
@@ -85,7 +91,7 @@ def test_a_task_for_a_deleted_tenant_fails_and_says_so(celery_worker: Worker) ->
 def test_a_task_for_a_suspended_tenant_refuses_to_run(acme: Signup, celery_worker: Worker) -> None:
     with tenant_context(acme.tenant):
         project = Project.objects.create(name="paused")
-    Tenant.objects.filter(pk=acme.tenant.pk).update(status=Tenant.Status.SUSPENDED)
+    _set_status(acme.tenant, Tenant.Status.SUSPENDED)  # save(): workers see the change at once
     try:
         with transaction.atomic():
             tenant_task_enqueue(
@@ -95,7 +101,7 @@ def test_a_task_for_a_suspended_tenant_refuses_to_run(acme: Signup, celery_worke
         assert "suspended" in failure.error
         assert _activity(acme.tenant) == []
     finally:
-        Tenant.objects.filter(pk=acme.tenant.pk).update(status=Tenant.Status.ACTIVE)
+        _set_status(acme.tenant, Tenant.Status.ACTIVE)
         with tenant_context(acme.tenant):
             Project.objects.all().delete()
         TaskFailure.objects.all().delete()
