@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from saas.api.errors import as_api_validation_error
+from shared_apps.accounts.services import email_verification_send
 
 from ..hosts import SUBDOMAIN_MESSAGES
 from ..selectors import subdomain_availability, tenant_url
@@ -34,6 +35,7 @@ class SignupView(APIView):
             signup = signup_create(**data.validated_data)
         except DjangoValidationError as exc:
             raise as_api_validation_error(exc) from exc
+        email_verification_send(request=request._request, user=signup.user)
         subdomain = signup.host.split(".", 1)[0]
         body = {
             "tenant": {

@@ -27,7 +27,8 @@ def test_tenant_task_round_trip_costs_at_most_1_2x_a_plain_one(acme: Signup, cel
     # Interleaved, so both see the same machine load.
     plain_samples, tenant_samples = [], []
     for _ in range(5):
-        plain(), tenant()
+        plain()
+        tenant()
     for _ in range(100):
         plain_samples.append(median_seconds(plain, repeat=1, warmup=0))
         tenant_samples.append(median_seconds(tenant, repeat=1, warmup=0))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -54,6 +55,20 @@ class InvalidCredentials(exceptions.APIException):
     status_code = status.HTTP_401_UNAUTHORIZED
     default_detail = "Email or password is incorrect."
     default_code = "invalid_credentials"
+
+
+class EmailNotVerified(exceptions.APIException):
+    """Only after the password was right: says nothing to someone who does not know it."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    default_detail = "Verify your email address first: use the link we sent you (or ask for a new one)."
+    default_code = "email_not_verified"
+
+
+def _email_verified(user: User) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
 
 
 class LinkNotValid(exceptions.APIException):
@@ -107,6 +122,8 @@ class LoginView(PublicEndpoint):
         user = authenticate(request._request, email=email, password=data.validated_data["password"])
         if not isinstance(user, User):
             raise InvalidCredentials
+        if settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory" and not _email_verified(user):
+            raise EmailNotVerified
         tenant = _tenant(request)
         membership = None
         if tenant is not None:
