@@ -207,13 +207,14 @@ def test_b_requests_per_second(acme: Signup) -> None:
     connection.set_tenant(acme.tenant)
     Project.objects.create(name="Bench project")
     connection.set_schema_to_public()
-    rps = {
-        name: _requests_per_second(f"tests.perf.settings_{name}", acme.host, schema)
-        for name in ("ours", "stock", "plain")
-    }
+    # Two rounds in mirrored order (ours, stock, plain, plain, stock, ours); each keeps its better run, so
+    # a burst of load from elsewhere on the machine does not decide the comparison.
+    rps: dict[str, float] = {}
+    for name in ("ours", "stock", "plain", "plain", "stock", "ours"):
+        rps[name] = max(rps.get(name, 0.0), _requests_per_second(f"tests.perf.settings_{name}", acme.host, schema))
     RESULTS.append(
         table(
-            "(b) requests/s, one tenant-table read, gunicorn 2 sync workers, wrk -t2 -c8 -d6s",
+            "(b) requests/s, one tenant-table read, gunicorn 2 sync workers, wrk -t2 -c8 -d6s, best of 2 mirrored rounds",
             [
                 (
                     "this kit's routing",
@@ -266,6 +267,7 @@ def test_c_sql_statements_per_request(acme: Signup) -> None:
 
 def _bulk_tenants(count: int) -> None:
     """Real tenants with real schemas, fast: the DDL script path, many per transaction."""
+    connection.set_schema_to_public()  # a request to a tenant host may have left the connection there
     existing = Tenant.objects.exclude(status=Tenant.Status.PROVISIONING).count()
     for start in range(existing, count, 100):
         with transaction.atomic():
