@@ -214,7 +214,7 @@ def test_b_requests_per_second(acme: Signup) -> None:
         rps[name] = max(rps.get(name, 0.0), _requests_per_second(f"tests.perf.settings_{name}", acme.host, schema))
     RESULTS.append(
         table(
-            "(b) requests/s, one tenant-table read, gunicorn 2 sync workers, wrk -t2 -c8 -d6s, best of 2 mirrored rounds",
+            "(b) requests/s, one tenant-table read, gunicorn 2 sync workers, wrk -t2 -c8 -d6s, best of 2 rounds",
             [
                 (
                     "this kit's routing",
