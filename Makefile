@@ -38,7 +38,7 @@ fmt: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: lint frontend-test
+test: lint frontend-test e2e-prepare
 	$(VENV)/bin/pytest
 
 bench: install
@@ -54,6 +54,18 @@ frontend/node_modules/.installed: frontend/package.json frontend/package-lock.js
 
 frontend-test: frontend-install  ## the frontend's component tests (Vitest + Testing Library)
 	cd frontend && npm test
+
+# tests/e2e drives Debian's Chromium against `next start`: it needs the browser and a production build, rebuilt
+# only when a frontend source changed (the stamp lives in .next, so a clean clone or a removed .next builds).
+.PHONY: e2e-prepare
+FRONTEND_BUILD_INPUTS := $(filter-out %.test.ts %.test.tsx,$(shell find frontend/src frontend/messages frontend/public -type f 2>/dev/null)) \
+  $(wildcard frontend/next.config.ts frontend/postcss.config.mjs frontend/tsconfig.json frontend/package.json frontend/package-lock.json)
+e2e-prepare: frontend/.next/.e2e-build  ## Chromium (apt) and `npm run build`, for tests/e2e; also part of `make test`
+	@bash tests/e2e/ensure_chromium.sh
+
+frontend/.next/.e2e-build: frontend/node_modules/.installed $(FRONTEND_BUILD_INPUTS)
+	cd frontend && NEXT_TELEMETRY_DISABLED=1 npm run build
+	@touch $@
 
 .PHONY: deploy-check
 deploy-check: install  ## the deploy/ checks alone (also part of `make test`)
