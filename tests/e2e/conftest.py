@@ -103,6 +103,8 @@ def site(
                 sys.executable, "-m", "gunicorn", "saas.wsgi:application",
                 "--bind", f"127.0.0.1:{backend_port}", "--workers", "2", "--threads", "4", "--timeout", "60",
                 "--access-logfile", "-", "--error-logfile", "-",
+                # No control socket: its default path is per user, and another gunicorn (make dev) may hold it.
+                "--no-control-socket",
             ],
             cwd=ROOT,
             env={
