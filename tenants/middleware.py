@@ -11,7 +11,7 @@ from django_tenants.utils import get_public_schema_name
 from .db import connection
 from .hosts import HostKind, InvalidHostError, classify_host, normalise_host
 from .models import Tenant
-from .routing import resolver
+from .routing import request_routing_version, resolver
 
 
 def error_response(status: int, code: str, detail: str) -> JsonResponse:
@@ -33,6 +33,10 @@ class TenantRoutingMiddleware:
         self.base_domain = settings.SAAS_BASE_DOMAIN
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        with request_routing_version() as version:
+            return self._route(request, version)
+
+    def _route(self, request: HttpRequest, version: str) -> HttpResponse:
         try:
             host = classify_host(normalise_host(request.META.get("HTTP_HOST", "")), self.base_domain)
         except InvalidHostError:
@@ -44,7 +48,7 @@ class TenantRoutingMiddleware:
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             return self.get_response(request)
 
-        tenant = resolver.resolve(host.name)
+        tenant = resolver.resolve(host.name, version)
         if tenant is None or tenant.status in (Tenant.Status.PROVISIONING, Tenant.Status.DELETED):
             if host.kind is HostKind.FOREIGN:
                 return error_response(400, "invalid_host", f"This server does not serve {host.name}.")
