@@ -1,54 +1,5 @@
-"use client";
+import { VerifyEmail } from "@/components/auth/VerifyEmail";
 
-import { useSearchParams } from "next/navigation";
-import { useTranslations } from "next-intl";
-import { Suspense, useEffect, useRef, useState } from "react";
-import { AuthCard } from "@/components/SiteHeader";
-import { Alert, Loading, linkStyles } from "@/components/ui";
-import { verifyEmail } from "@/lib/api/endpoints";
-
-function VerifyEmail() {
-  const t = useTranslations("verifyEmail");
-  const key = useSearchParams().get("key");
-  const [state, setState] = useState<"verifying" | "done" | "failed">("verifying");
-  const started = useRef(false);
-
-  useEffect(() => {
-    // The key is single-use: Strict Mode's double effect must not send it twice.
-    if (!key || started.current) return;
-    started.current = true;
-    verifyEmail(key).then(
-      () => setState("done"),
-      () => setState("failed"),
-    );
-  }, [key]);
-
-  return (
-    <AuthCard title={t("title")}>
-      {!key ? (
-        <Alert tone="error">{t("missingKey")}</Alert>
-      ) : state === "verifying" ? (
-        <Loading label={t("verifying")} />
-      ) : state === "done" ? (
-        <Alert tone="success">{t("done")}</Alert>
-      ) : (
-        <Alert tone="error">{t("failed")}</Alert>
-      )}
-      {state !== "verifying" && (
-        <p className="mt-4 text-center text-sm">
-          <a className={linkStyles} href="/">
-            {t("continue")}
-          </a>
-        </p>
-      )}
-    </AuthCard>
-  );
-}
-
-export default function Page() {
-  return (
-    <Suspense>
-      <VerifyEmail />
-    </Suspense>
-  );
+export default function VerifyEmailPage() {
+  return <VerifyEmail continueHref="/" />;
 }

@@ -1,0 +1,64 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useState, type FormEvent } from "react";
+import { AuthCard } from "@/components/SiteHeader";
+import { Alert, Button, FormAlert, TextField, linkStyles } from "@/components/ui";
+import { requestPasswordReset } from "@/lib/api/endpoints";
+import { toFormErrors, type FormErrors } from "@/lib/api/errors";
+
+/**
+ * "Forgot your password?": asks allauth to email a reset link. Shared by the public host and organisation hosts;
+ * the backend puts the link on the host the request came from, so the page itself is the same on both.
+ */
+export function ForgotPasswordForm({ signInHref = "/login" }: { signInHref?: string }) {
+  const t = useTranslations("forgotPassword");
+  const [email, setEmail] = useState("");
+  const [errors, setErrors] = useState<FormErrors | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const [sentTo, setSentTo] = useState<string | null>(null);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setSubmitting(true);
+    setErrors(null);
+    try {
+      await requestPasswordReset(email);
+      setSentTo(email);
+    } catch (error) {
+      setErrors(toFormErrors(error, ["email"]));
+    } finally {
+      setSubmitting(false);
+    }
+  }
+
+  return (
+    <AuthCard title={t("title")} subtitle={t("subtitle")}>
+      {sentTo ? (
+        <Alert tone="success">{t("sent", { email: sentTo })}</Alert>
+      ) : (
+        <form onSubmit={onSubmit} noValidate className="space-y-5">
+          <FormAlert errors={errors} />
+          <TextField
+            label={t("email")}
+            type="email"
+            name="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            errors={errors?.fields.email}
+          />
+          <Button type="submit" className="w-full" loading={submitting}>
+            {submitting ? t("submitting") : t("submit")}
+          </Button>
+        </form>
+      )}
+      <p className="mt-4 text-center text-sm">
+        <a className={linkStyles} href={signInHref}>
+          {t("back")}
+        </a>
+      </p>
+    </AuthCard>
+  );
+}
