@@ -1,17 +1,25 @@
 "use client";
 
-import { useRouter } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
+import { Suspense } from "react";
 import { AuthCard } from "@/components/SiteHeader";
-import { linkStyles } from "@/components/ui";
+import { Alert, linkStyles } from "@/components/ui";
 import { LoginForm } from "@/features/auth/LoginForm";
 
-export default function AccountLoginPage() {
+function AccountLogin() {
   const t = useTranslations("login");
   const router = useRouter();
+  // Set by /reset-password after a successful reset.
+  const passwordReset = useSearchParams().get("passwordReset") === "1";
   return (
     <AuthCard title={t("accountTitle")} subtitle={t("accountSubtitle")}>
-      <LoginForm onSuccess={() => router.push("/account")} />
+      {passwordReset && (
+        <Alert tone="success" className="mb-5">
+          {t("passwordChanged")}
+        </Alert>
+      )}
+      <LoginForm onSuccess={() => router.push("/account")} forgotHref="/forgot-password" />
       <p className="mt-4 text-center text-sm text-slate-600">
         {t("noAccount")}{" "}
         <a className={linkStyles} href="/signup">
@@ -19,5 +27,13 @@ export default function AccountLoginPage() {
         </a>
       </p>
     </AuthCard>
+  );
+}
+
+export default function AccountLoginPage() {
+  return (
+    <Suspense>
+      <AccountLogin />
+    </Suspense>
   );
 }
