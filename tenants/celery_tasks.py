@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any
+from typing import Any, ClassVar
 
 from celery import Task
 from celery.signals import task_failure
@@ -39,23 +39,29 @@ class ProjectTask(TenantTask):
     retry_backoff_max = 300
     retry_jitter = True
     max_retries = 5
+    # The tenant statuses this task may run in. Only active by default; a task that must also serve a
+    # suspended organisation (the export offered before deletion) says so in its decorator.
+    allowed_statuses: ClassVar[tuple[str, ...]] = ("active",)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         tenant_id = kwargs.get("tenant_id")
         if tenant_id is not None:
-            self._check_tenant(str(tenant_id))
+            self._check_tenant(str(tenant_id), self.allowed_statuses)
         return super().__call__(*args, **kwargs)
 
     @staticmethod
-    def _check_tenant(tenant_id: str) -> None:
+    def _check_tenant(tenant_id: str, allowed_statuses: tuple[str, ...] = ("active",)) -> None:
         from .db import connection
-        from .models import Tenant
 
         schema, status = _tenant_state(tenant_id)
+        if schema is None or status not in allowed_statuses:
+            # The cached state may be up to ROUTING_VERSION_TTL old (a tenant reactivated a moment ago):
+            # refusing is final, so confirm it against the database first. The warm path stays query-free.
+            schema, status = _tenant_state(tenant_id, fresh=True)
         if schema is None:
             raise TenantUnavailableError(f"tenant {tenant_id} no longer exists")
-        if status != Tenant.Status.ACTIVE:
-            raise TenantUnavailableError(f"tenant {tenant_id} is {status}, not active")
+        if status not in allowed_statuses:
+            raise TenantUnavailableError(f"tenant {tenant_id} is {status}, not {' or '.join(allowed_statuses)}")
         if connection.schema_name != schema:
             raise TenantUnavailableError(
                 f"tenant {tenant_id} expects schema {schema}, the connection is on {connection.schema_name}"
@@ -69,7 +75,7 @@ _STATES: dict[str, tuple[str | None, str | None]] = {}
 _STATES_VERSION: list[str] = [""]
 
 
-def _tenant_state(tenant_id: str) -> tuple[str | None, str | None]:
+def _tenant_state(tenant_id: str, *, fresh: bool = False) -> tuple[str | None, str | None]:
     from .models import Tenant
     from .routing import routing_version
 
@@ -77,7 +83,7 @@ def _tenant_state(tenant_id: str) -> tuple[str | None, str | None]:
     if version != _STATES_VERSION[0]:
         _STATES.clear()
         _STATES_VERSION[0] = version
-    if tenant_id not in _STATES:
+    if fresh or tenant_id not in _STATES:
         row = Tenant.objects.filter(pk=tenant_id).values_list("schema_name", "status").first()
         _STATES[tenant_id] = row if row is not None else (None, None)
     return _STATES[tenant_id]

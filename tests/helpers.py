@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from django.test import Client
@@ -29,3 +31,14 @@ def error(response: Any) -> dict[str, Any]:
     body = response.json()
     assert set(body) == {"type", "errors"}, body
     return body["errors"][0]
+
+
+def eventually(check: Callable[[], Any], *, timeout: float = 60.0, what: str) -> Any:
+    """Poll `check` until it returns something truthy (work done by a worker), and return that."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.2)

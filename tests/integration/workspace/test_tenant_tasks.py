@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-import time
 import zipfile
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 import requests
@@ -21,21 +18,11 @@ from tenants.celery_tasks import tenant_task_enqueue
 from tenants.models import TaskFailure, Tenant
 from tenants.services import Signup, signup_create
 from tests.factories import PASSWORD
-from tests.helpers import api, login
+from tests.helpers import api, eventually, login
 from tests.plugins.celery_worker import Worker
 from tests.plugins.smtp import SmtpSink, body_of
 
 pytestmark = pytest.mark.usefixtures("live_db")
-
-
-def _eventually(check: Callable[[], Any], *, timeout: float = 60.0, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
 
 
 def _set_status(tenant: Tenant, status: str) -> None:
@@ -67,7 +54,7 @@ def test_200_tasks_alternating_two_organisations_write_only_in_their_own_schema(
             found = _activity(tenant)
             return found if len(found) >= 100 else []
 
-        rows = _eventually(hundred_rows, what=f"{org} activity")
+        rows = eventually(hundred_rows, what=f"{org} activity")
         assert len(rows) == 100
         assert all(name.startswith(f"{org}-") and action == "created" for name, action in rows)
     assert not TaskFailure.objects.exists(), list(TaskFailure.objects.values_list("error", flat=True))
@@ -80,7 +67,7 @@ def test_a_task_for_a_deleted_tenant_fails_and_says_so(celery_worker: Worker) ->
             project_activity_record, tenant=doomed.tenant, project_id=1, action="created", actor_id=None
         )
         Tenant.objects.filter(pk=doomed.tenant.pk).delete()
-    failure = _eventually(
+    failure = eventually(
         lambda: TaskFailure.objects.filter(tenant_id=doomed.tenant.id).first(), what="the recorded failure"
     )
     assert failure.task_name == "projects.activity_record"
@@ -97,9 +84,19 @@ def test_a_task_for_a_suspended_tenant_refuses_to_run(acme: Signup, celery_worke
             tenant_task_enqueue(
                 project_activity_record, tenant=acme.tenant, project_id=project.id, action="x", actor_id=None
             )
-        failure = _eventually(lambda: TaskFailure.objects.filter(tenant_id=acme.tenant.id).first(), what="the failure")
+        failure = eventually(lambda: TaskFailure.objects.filter(tenant_id=acme.tenant.id).first(), what="the failure")
         assert "suspended" in failure.error
         assert _activity(acme.tenant) == []
+
+        # Reactivated, a task queued at once runs: the worker's cached "suspended" (its routing version is
+        # re-read at most every ROUTING_VERSION_TTL) is confirmed against the database before a refusal.
+        _set_status(acme.tenant, Tenant.Status.ACTIVE)
+        with transaction.atomic():
+            tenant_task_enqueue(
+                project_activity_record, tenant=acme.tenant, project_id=project.id, action="resumed", actor_id=None
+            )
+        assert eventually(lambda: _activity(acme.tenant), what="the activity row") == [("paused", "resumed")]
+        assert TaskFailure.objects.filter(tenant_id=acme.tenant.id).count() == 1
     finally:
         _set_status(acme.tenant, Tenant.Status.ACTIVE)
         with tenant_context(acme.tenant):
@@ -116,7 +113,7 @@ def test_a_task_queued_in_a_context_that_closed_before_commit_still_runs_in_its_
             project_activity_record, tenant=acme.tenant, project_id=project.id, action="created", actor_id=None
         )
         # The schema context is closed here; the commit (and so the publish) happens after it.
-    rows = _eventually(lambda: _activity(acme.tenant), what="the activity row")
+    rows = eventually(lambda: _activity(acme.tenant), what="the activity row")
     assert rows == [("late commit", "created")]
     with tenant_context(acme.tenant):
         Project.objects.all().delete()
@@ -133,7 +130,7 @@ def test_export_builds_a_zip_of_the_organisation_and_emails_the_requester(
     assert queued.status_code == 202
     assert queued.json()["status"] == "pending"
     export_id = queued.json()["id"]
-    done = _eventually(
+    done = eventually(
         lambda: (body := owner.get(f"/api/v1/exports/{export_id}/").json())["status"] == "done" and body,
         what="the export",
     )
