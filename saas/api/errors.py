@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
 from drf_standardized_errors.formatter import ExceptionFormatter
 from drf_standardized_errors.types import ErrorResponse
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 
 _SNAKE = re.compile(r"_([a-z0-9])")
 
@@ -26,6 +26,14 @@ class CamelCaseExceptionFormatter(ExceptionFormatter):
             if error.attr:
                 error.attr = ".".join(camel(part) for part in error.attr.split("."))
         return super().format_error_response(error_response)
+
+
+class ApiError(exceptions.APIException):
+    """An error with its own status and code where DRF has no class for it (409 `export_not_ready`, ...)."""
+
+    def __init__(self, status_code: int, code: str, detail: str) -> None:
+        super().__init__(detail=detail, code=code)
+        self.status_code = status_code
 
 
 def as_api_validation_error(exc: DjangoValidationError) -> serializers.ValidationError:

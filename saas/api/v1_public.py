@@ -12,4 +12,5 @@ urlpatterns = [
     path("account/", include(accounts.account)),
     path("billing/", include(billing.public)),
     path("operator/", include(operator.operator)),
+    path("deletion-exports/", include(operator.deletion_exports)),
 ]

@@ -2,6 +2,8 @@
 
 1. `tenant_deletion_schedule`: the organisation is suspended at once (its host answers 403) and a
    TenantDeletion is due after the grace period (TENANT_DELETION_GRACE_DAYS). Reactivating cancels it.
+   Unless the operator declines, an export of the organisation's data is built and its owners are
+   emailed a link that downloads it from the public host until the deletion runs.
 2. `tenant_deletion_execute` (the periodic task runs every due one): tokens revoked, memberships and
    open invitations ended, Stripe subscription cancelled, storage prefix purged, tenant cache keys
    cleared, schema dropped, hosts released; the TenantDeletion keeps the report (public schema).
@@ -11,15 +13,17 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, tenant_context
 
+from shared_apps.accounts.emails import email_queue, site_url
 from shared_apps.accounts.models import LoginCode, RefreshTokenRecord, User
 from shared_apps.accounts.tokens import tokens_revoke
 from shared_apps.memberships.models import Invitation, Membership
@@ -38,8 +42,15 @@ _GENERATED_SCHEMA = re.compile(r"^t_[a-z0-9_]{4,60}\Z")
 
 
 def tenant_deletion_schedule(
-    *, tenant: Tenant, actor: User | None, reason: str = "", ip: str | None = None, now: datetime | None = None
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    reason: str = "",
+    ip: str | None = None,
+    now: datetime | None = None,
+    export: bool = True,
 ) -> TenantDeletion:
+    """Suspend now, erase after the grace period; `export`: build an export and send its owners the link."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
@@ -58,9 +69,94 @@ def tenant_deletion_schedule(
             reason=reason,
             due_at=now + settings.TENANT_DELETION_GRACE_PERIOD,
         )
+        if export:
+            deletion.export_id = _export_offer(tenant=locked, deletion=deletion)
+            deletion.save(update_fields=["export_id"])
         audit_record(action="tenant.deletion_scheduled", actor=actor, tenant=locked, target=deletion, ip=ip,
-                     extra={"due_at": deletion.due_at.isoformat(), "reason": reason})  # fmt: skip
+                     extra={"due_at": deletion.due_at.isoformat(), "reason": reason,
+                            "export_id": deletion.export_id})  # fmt: skip
     return deletion
+
+
+_EXPORT_LINK_SALT = "operator.deletion-export"
+
+
+def _owners(tenant: Tenant) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__tenant=tenant, memberships__role=Membership.Role.OWNER, memberships__is_active=True,
+            is_active=True,
+        ).order_by("memberships__created_at")
+    )  # fmt: skip
+
+
+def _export_offer(*, tenant: Tenant, deletion: TenantDeletion) -> int:
+    """Queue the export offered before `deletion` (built on commit, by the worker)."""
+    from tenant_apps.exports.services import export_request
+
+    owners = _owners(tenant)
+    with tenant_context(tenant):
+        export = export_request(tenant=tenant, requested_by=owners[0] if owners else None, deletion_id=str(deletion.id))
+    return export.id
+
+
+def deletion_export_link(*, deletion: TenantDeletion) -> str:
+    """The public-host link the owners are emailed; it works while the deletion is still scheduled."""
+    token = signing.dumps({"d": str(deletion.id), "e": deletion.export_id}, salt=_EXPORT_LINK_SALT)
+    return f"{site_url(tenant=None)}api/v1/deletion-exports/{token}/"
+
+
+def deletion_export_ready(*, deletion_id: str, tenant: Tenant, export: Any) -> None:
+    """Called by the export task when the offered export is built: email the owners its link."""
+    deletion = TenantDeletion.objects.filter(pk=deletion_id, status=TenantDeletion.Status.SCHEDULED).first()
+    owners = _owners(tenant)
+    if deletion is None or deletion.export_id != export.id or not owners:
+        return  # cancelled (reactivated) or already carried out: nothing to offer
+    due = deletion.due_at.strftime("%Y-%m-%d %H:%M UTC")
+    email_queue(
+        to=[owner.email for owner in owners],
+        subject=f"{tenant.name} will be deleted on {due}: your data export",
+        body=(
+            f"The organisation {tenant.name} is scheduled for deletion on {due}. Its data and files were\n"
+            f"exported before that; download the export (a zip) here until then:\n\n"
+            f"{deletion_export_link(deletion=deletion)}\n\n"
+            "Anyone with this link can download the export: do not forward it.\n"
+        ),
+    )
+
+
+class DeletionExportUnavailableError(Exception):
+    """The link is invalid, expired, or the export is not (or no longer) there."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def deletion_export_open(*, token: str) -> tuple[Tenant, str, str]:
+    """(tenant, key, filename) that a deletion-export link grants, or DeletionExportUnavailableError."""
+    from tenant_apps.exports.models import Export
+
+    max_age = settings.TENANT_DELETION_GRACE_PERIOD + timedelta(days=1)
+    try:
+        data = signing.loads(token, salt=_EXPORT_LINK_SALT, max_age=max_age)
+    except signing.BadSignature:
+        raise DeletionExportUnavailableError("This download link is invalid or has expired.", "not_found") from None
+    deletion = TenantDeletion.objects.filter(
+        pk=data.get("d"), export_id=data.get("e"), status=TenantDeletion.Status.SCHEDULED
+    ).first()
+    if deletion is None or deletion.export_id is None:
+        raise DeletionExportUnavailableError(
+            "This export is no longer available: the deletion was carried out or cancelled.", "not_found"
+        )
+    tenant = Tenant.objects.get(pk=deletion.tenant_id)
+    with tenant_context(tenant):
+        export = Export.objects.filter(pk=deletion.export_id).first()
+    if export is None or export.status != Export.Status.DONE:
+        raise DeletionExportUnavailableError(
+            "The export is not ready yet; try again in a few minutes.", "export_not_ready"
+        )
+    return tenant, export.key, f"export-{export.id}.zip"
 
 
 def tenant_deletions_due(*, now: datetime | None = None) -> list[TenantDeletion]:

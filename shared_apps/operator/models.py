@@ -62,6 +62,8 @@ class TenantDeletion(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     report = models.JSONField(default=dict, blank=True)
+    # The export offered to the owners before the data goes (an Export id in the organisation's schema).
+    export_id = models.IntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-scheduled_at"]

@@ -24,13 +24,15 @@ from tenants.storage import tenant_storage
 from .models import Export
 
 
-def export_request(*, tenant: Tenant, requested_by: User) -> Export:
+def export_request(*, tenant: Tenant, requested_by: User | None, deletion_id: str | None = None) -> Export:
+    """Queue an export of the current tenant's schema. `deletion_id`: offered before that deletion."""
     from .tasks import export_build_task
 
     with transaction.atomic():
         export = Export.objects.create(requested_by=requested_by)
-        audit_record(action="export.requested", actor=requested_by, tenant=tenant, target=export)
-        tenant_task_enqueue(export_build_task, tenant=tenant, export_id=export.id)
+        audit_record(action="export.requested", actor=requested_by, tenant=tenant, target=export,
+                     extra={"deletion_id": deletion_id} if deletion_id else None)  # fmt: skip
+        tenant_task_enqueue(export_build_task, tenant=tenant, export_id=export.id, deletion_id=deletion_id)
     return export
 
 
@@ -47,8 +49,10 @@ def _dump(tenant: Tenant) -> dict[str, Any]:
     }
 
 
-def export_build(*, tenant: Tenant, export_id: int) -> Export:
-    """Build the zip for `export_id` in the current tenant's schema. Idempotent: a finished export is kept."""
+def export_build(*, tenant: Tenant, export_id: int, notify: bool = True) -> Export:
+    """Build the zip for `export_id` in the current tenant's schema. Idempotent: a finished export is kept.
+
+    `notify`: email the requester a link to the exports page when done."""
     with transaction.atomic():
         export = Export.objects.select_for_update().get(pk=export_id)
         if export.status == Export.Status.DONE:
@@ -76,7 +80,7 @@ def export_build(*, tenant: Tenant, export_id: int) -> Export:
         export.finished_at = timezone.now()
         export.save(update_fields=["status", "key", "finished_at"])
         requester = User.objects.filter(pk=export.requested_by_id).first() if export.requested_by_id else None
-        if requester is not None:
+        if requester is not None and notify:
             email_queue(
                 to=[requester.email],
                 subject=f"Your {tenant.name} export is ready",

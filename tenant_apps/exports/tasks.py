@@ -7,12 +7,23 @@ from tenants.models import Tenant
 from .services import export_build, export_fail
 
 
-@shared_task(name="exports.build", bind=True, ignore_result=True)
-def export_build_task(self, *, tenant_id: str, export_id: int) -> None:  # type: ignore[no-untyped-def]
-    """Thin: load by id, call the service. The base class has already checked tenant and schema."""
+# Also for a suspended organisation: the export offered before an operator's deletion runs while the
+# organisation is suspended (shared_apps/operator/deletion.py). Deleted organisations are still refused.
+@shared_task(name="exports.build", bind=True, ignore_result=True, allowed_statuses=("active", "suspended"))
+def export_build_task(self, *, tenant_id: str, export_id: int, deletion_id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Thin: load by id, call the service. The base class has already checked tenant and schema.
+
+    `deletion_id`: the export was offered before that deletion; its owners get the link instead of the
+    usual "your export is ready" email (the organisation's own host is suspended).
+    """
+    tenant = Tenant.objects.get(pk=tenant_id)
     try:
-        export_build(tenant=Tenant.objects.get(pk=tenant_id), export_id=export_id)
+        export = export_build(tenant=tenant, export_id=export_id, notify=deletion_id is None)
     except Exception as exc:
         if self.request.retries >= self.max_retries or not isinstance(exc, self.autoretry_for):
             export_fail(export_id=export_id, error=repr(exc))
         raise
+    if deletion_id is not None:
+        from shared_apps.operator.deletion import deletion_export_ready
+
+        deletion_export_ready(deletion_id=deletion_id, tenant=tenant, export=export)

@@ -40,7 +40,7 @@ class DeletionSerializer(serializers.ModelSerializer[TenantDeletion]):
     class Meta:
         model = TenantDeletion
         fields = ("id", "tenant_id", "tenant_name", "status", "reason", "scheduled_at", "due_at", "started_at",
-                  "finished_at", "report")  # fmt: skip
+                  "finished_at", "export_id", "report")  # fmt: skip
 
 
 class OperatorTenantDetailSerializer(OperatorTenantSerializer):
@@ -67,6 +67,12 @@ class AuditLogSerializer(serializers.ModelSerializer[AuditLog]):
 
 class ReasonInputSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class DeleteInputSerializer(ReasonInputSerializer):
+    export = serializers.BooleanField(
+        required=False, default=True, help_text="Build an export first and email the owners its download link."
+    )
 
 
 class ImpersonateInputSerializer(serializers.Serializer[Any]):

@@ -20,4 +20,5 @@ operator = [
     path("audit/", views.AuditListView.as_view(), name="operator-audit"),
     path("deletions/", views.DeletionListView.as_view(), name="operator-deletions"),
 ]
+deletion_exports = [path("<str:token>/", views.DeletionExportView.as_view(), name="deletion-export")]
 tenant_audit = [path("", views.TenantAuditView.as_view(), name="audit")]

@@ -5,21 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse, HttpResponseRedirect
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from saas.api.errors import as_api_validation_error
+from saas.api.errors import ApiError, as_api_validation_error
 from saas.api.pagination import PageNumberPagination
 from saas.api.ratelimit import client_ip
 from shared_apps.accounts.models import User
 from shared_apps.memberships.models import Membership
 from tenants.models import Tenant
 from tenants.permissions import HasRole, IsTenantMember
+from tenants.storage import download_url, tenant_storage
 
-from ..deletion import tenant_deletion_schedule
+from ..deletion import DeletionExportUnavailableError, deletion_export_open, tenant_deletion_schedule
 from ..impersonation import impersonation_start
 from ..selectors import audit_list, deletion_list, tenant_get, tenant_list
 from ..services import tenant_data_look, tenant_reactivate, tenant_subdomain_change, tenant_suspend
@@ -27,6 +30,7 @@ from .permissions import IsOperator, OperatorAuthentication
 from .serializers import (
     AuditLogSerializer,
     DataSnapshotSerializer,
+    DeleteInputSerializer,
     DeletionSerializer,
     ImpersonateInputSerializer,
     OperatorTenantDetailSerializer,
@@ -119,13 +123,14 @@ class TenantSubdomainView(OperatorView):
 
 
 class TenantDeleteView(OperatorView):
-    @extend_schema(request=ReasonInputSerializer, responses={202: DeletionSerializer}, tags=["operator"])
+    @extend_schema(request=DeleteInputSerializer, responses={202: DeletionSerializer}, tags=["operator"])
     def post(self, request: Request, tenant_id: str) -> Response:
-        data = ReasonInputSerializer(data=request.data)
+        data = DeleteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             deletion = tenant_deletion_schedule(tenant=self.tenant(tenant_id), actor=self.operator(), ip=self.ip(),
-                                                reason=data.validated_data["reason"])  # fmt: skip
+                                                reason=data.validated_data["reason"],
+                                                export=data.validated_data["export"])  # fmt: skip
         except DjangoValidationError as exc:
             raise as_api_validation_error(exc) from exc
         return Response(DeletionSerializer(deletion).data, status=status.HTTP_202_ACCEPTED)
@@ -176,6 +181,29 @@ class DeletionListView(OperatorView):
     @extend_schema(responses={200: DeletionSerializer(many=True)}, tags=["operator"])
     def get(self, request: Request) -> Response:
         return _paginated(self, request, deletion_list(), DeletionSerializer)
+
+
+class DeletionExportView(APIView):
+    """The link emailed to an organisation's owners when its deletion is scheduled (public host).
+
+    The signed link is the credential, like a presigned URL, and works only while the deletion is still
+    scheduled. Each visit mints a fresh short-lived download URL, so the link can outlive 15 minutes.
+    """
+
+    authentication_classes = ()
+    permission_classes = ()
+
+    @extend_schema(responses={302: None}, tags=["operator"])
+    def get(self, request: Request, token: str) -> HttpResponseRedirect | FileResponse:
+        try:
+            tenant, key, filename = deletion_export_open(token=token)
+        except DeletionExportUnavailableError as exc:
+            code = status.HTTP_409_CONFLICT if exc.code == "export_not_ready" else status.HTTP_404_NOT_FOUND
+            raise ApiError(code, exc.code, str(exc)) from exc
+        storage = tenant_storage(tenant)
+        if isinstance(storage, FileSystemStorage):  # development: the organisation's host is suspended
+            return FileResponse(storage.open(key, "rb"), as_attachment=True, filename=filename)
+        return HttpResponseRedirect(download_url(tenant=tenant, key=key, filename=filename))
 
 
 class TenantAuditView(APIView):

@@ -49,7 +49,8 @@ def test_delete_suspends_now_and_erases_after_the_grace_period(
 
     with django_capture_on_commit_callbacks(execute=True):
         scheduled = api(PUBLIC, operator_token).post(
-            f"/api/v1/operator/tenants/{tenant.id}/delete/", {"reason": "customer asked"},
+            # The offered export has its own test (test_deletion_export.py, with a real worker).
+            f"/api/v1/operator/tenants/{tenant.id}/delete/", {"reason": "customer asked", "export": False},
             content_type="application/json",
         )  # fmt: skip
     assert scheduled.status_code == 202, scheduled.content
