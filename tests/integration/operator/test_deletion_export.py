@@ -79,14 +79,15 @@ def test_owners_get_a_link_to_an_export_that_works_until_the_deletion_runs(
     assert api(globex.host).get(path).status_code == 404
 
     # Not built (yet): a clear 409, not a broken download.
-    deletion = TenantDeletion.objects.get(tenant=umbrella.tenant)
+    export_id = TenantDeletion.objects.get(tenant=umbrella.tenant).export_id
+    assert export_id is not None
     with tenant_context(umbrella.tenant):
-        Export.objects.filter(pk=deletion.export_id).update(status=Export.Status.RUNNING)
+        Export.objects.filter(pk=export_id).update(status=Export.Status.RUNNING)
     not_ready = api(PUBLIC).get(path)
     assert not_ready.status_code == 409
     assert error(not_ready)["code"] == "export_not_ready"
     with tenant_context(umbrella.tenant):
-        Export.objects.filter(pk=deletion.export_id).update(status=Export.Status.DONE)
+        Export.objects.filter(pk=export_id).update(status=Export.Status.DONE)
 
     # Once the deletion has run, the link is dead.
     assert tenant_deletions_run(now=timezone.now() + timedelta(days=365)) == 1
