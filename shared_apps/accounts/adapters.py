@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 
+from shared_apps.memberships.models import Membership
 from tenants.models import Tenant
 
 from .emails import email_queue, site_url
@@ -42,6 +43,17 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts are created by our signup API (with an organisation) and by invitations.
         return False
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        """On an organisation's host, only its active members sign in, as with our own login: a
+        non-member gets exactly what a wrong password gets. On the public host, any account."""
+        user = super().authenticate(request, **credentials)
+        tenant = _request_tenant(request)
+        if user is None or tenant is None:
+            return user
+        if not Membership.objects.filter(user_id=user.pk, tenant=tenant, is_active=True).exists():
+            return None
+        return user
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         request = allauth_context.request

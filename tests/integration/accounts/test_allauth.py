@@ -120,6 +120,24 @@ def test_email_management_and_verification(acme: Signup, person: User, mail: Smt
     assert {row["email"]: row["verified"] for row in listed.json()["data"]}["second@example.test"] is True
 
 
+def test_allauth_login_on_an_organisation_host_is_for_its_members_only(
+    acme: Signup, globex: Signup, person: User
+) -> None:
+    """person is an acme member: globex's host treats them as a wrong password would, and so does acme's
+    once the membership ends. The public host is the account's own: any account signs in there."""
+    credentials = {"email": "person@example.test", "password": PASSWORD}
+    wrong = _post(globex.host, "/auth/login", {**credentials, "password": NEW_PASSWORD})
+    outsider = _post(globex.host, "/auth/login", credentials)
+    assert outsider.status_code == wrong.status_code == 400
+    assert outsider.json() == wrong.json()
+    assert "meta" not in outsider.json()
+
+    assert _post(acme.host, "/auth/login", credentials).status_code == 200
+    assert _post("localhost", "/auth/login", credentials).status_code == 200
+    Membership.objects.filter(user=person, tenant=acme.tenant).update(is_active=False)
+    assert _post(acme.host, "/auth/login", credentials).json() == wrong.json()
+
+
 def test_signup_through_allauth_is_closed(acme: Signup, live_db: None) -> None:
     response = _post(acme.host, "/auth/signup", {"email": "sneaky@example.test", "password": NEW_PASSWORD})
     assert response.status_code == 403
