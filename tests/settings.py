@@ -11,12 +11,6 @@ import uuid
 os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
 os.environ.setdefault("CELERY_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
-# PostgreSQL: DATABASE_URL if set, else the server on 127.0.0.1:5432 (as for Redis and RabbitMQ above) when
-# one answers as `postgres` without a password, else the embedded one (saas/devtools/embedded_db.py).
-if not os.environ.get("DATABASE_URL"):
-    from saas.devtools.embedded_db import local_server_url
-
-    os.environ["DATABASE_URL"] = local_server_url() or ""
 # Set (not setdefault) so subprocesses started by tests share this run's namespace.
 os.environ["TEST_RUN_ID"] = RUN_ID = os.environ.get("TEST_RUN_ID") or uuid.uuid4().hex[:12]
 os.environ["CACHE_KEY_PREFIX"] = f"test-{RUN_ID}"
@@ -32,8 +26,9 @@ os.environ.setdefault("AWS_S3_REGION_NAME", "us-east-1")
 
 from saas.settings import *  # noqa: F403
 
-# Subprocesses started by tests (worker, gunicorn, scripts) connect to the same server without starting or
-# joining the embedded one themselves.
+# PostgreSQL is DATABASE_URL if set, else the embedded server (saas/devtools/embedded_db.py), started by
+# the import above. Subprocesses started by tests (worker, gunicorn, scripts) inherit the URL: they
+# connect to the same server without joining (or racing to start) the embedded one themselves.
 os.environ["DATABASE_URL"] = DATABASE_URL  # noqa: F405
 
 # Hashing cost is not what these tests are about; the production list (Argon2id first) is tested as such.

