@@ -42,7 +42,7 @@ test: lint frontend-test e2e-prepare
 	$(VENV)/bin/pytest
 
 bench: install
-	$(VENV)/bin/pytest tests/perf -m bench -s -q -p no:cacheprovider
+	LOG_LEVEL=WARNING $(VENV)/bin/pytest tests/perf -m bench -s -q -p no:cacheprovider  # -s for the tables, not the request log
 
 .PHONY: frontend-install frontend-test
 frontend-install: frontend/node_modules/.installed  ## npm ci in frontend/, only when package-lock.json changed

@@ -44,3 +44,7 @@ DATABASES["default"]["TEST"] = {"NAME": f"test_saas_{RUN_ID}"}  # noqa: F405
 # A subprocess started by a test joins the test database instead of the development one.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["NAME"] = os.environ["TEST_DATABASE_NAME"]  # noqa: F405
+
+# The SMTP sink runs in the test process: aiosmtpd logs every SMTP command at INFO, which buries a failing
+# test's own log lines.
+LOGGING["loggers"]["mail.log"] = {"level": "WARNING"}  # noqa: F405

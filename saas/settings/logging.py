@@ -6,6 +6,8 @@ saas.middleware.logging for the request it belongs to. Optional error reporting:
 is set.
 """
 
+from typing import Any
+
 import structlog
 
 from .base import DEBUG
@@ -21,7 +23,7 @@ _shared_processors: list[structlog.typing.Processor] = [
     structlog.processors.TimeStamper(fmt="iso", utc=True),
 ]
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
