@@ -23,6 +23,20 @@ _db["ENGINE"] = "django_tenants.postgresql_backend"
 # would hand one tenant's session state (search_path) to another tenant's queries.
 _db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 _db.setdefault("OPTIONS", {})
+# psycopg's connection pool, per process (0 = off). Django then returns the connection to the pool at the
+# end of each request instead of keeping it, and django-tenants forgets the schema it set whenever its
+# connection is closed (returned), so the next request sends `SET search_path` again on whichever pooled
+# connection it gets: one statement more per request, safe under any mix of organisations (checked by
+# tests/deploy/test_pooling.py with a pool smaller than the thread count). Worth it when threads outnumber
+# the connections PostgreSQL can give each process.
+DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=0)
+if DATABASE_POOL_MAX_SIZE > 0:
+    _db["CONN_MAX_AGE"] = 0  # Django refuses persistent connections with a pool
+    _db["OPTIONS"]["pool"] = {
+        "min_size": min(2, DATABASE_POOL_MAX_SIZE),
+        "max_size": DATABASE_POOL_MAX_SIZE,
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+    }
 DATABASES = {"default": _db}
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
@@ -34,5 +48,4 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 # so the search_path set for Acme can serve Globex's next query, or Acme's next query can run on a
 # connection still set to Globex: silent cross-tenant reads and writes. Session-mode PgBouncer (one server
 # connection per client connection for its whole life) keeps session state with its client and is safe.
-# psycopg's pool (Django's OPTIONS["pool"]) is not enabled: it changes which physical connection serves a
-# request after the schema was tracked, so turn it on only with tests/deploy/test_pooling.py passing.
+# psycopg's pool (DATABASE_POOL_MAX_SIZE above) is also safe: the schema is set again on every checkout.

@@ -19,3 +19,13 @@ def web_port(django_db_setup: None, acme: Signup, globex: Signup) -> Iterator[in
         reply = servers.get(port, "localhost", "/healthz", tls=False)
         assert reply.status == 200, reply.body
         yield port
+
+
+@pytest.fixture(scope="module")
+def pooled_web_port(django_db_setup: None, acme: Signup, globex: Signup) -> Iterator[int]:
+    """The same, with psycopg's pool: 3 connections per process for its 8 threads, so connections are
+    handed from one request (and organisation) to another all the time."""
+    with servers.gunicorn(settings.DATABASES["default"]["NAME"], extra_env={"DATABASE_POOL_MAX_SIZE": "3"}) as port:
+        reply = servers.get(port, "localhost", "/healthz", tls=False)
+        assert reply.status == 200, reply.body
+        yield port

@@ -53,7 +53,9 @@ def stop(process: subprocess.Popen[Any], timeout: float = 20) -> None:
 
 
 @contextlib.contextmanager
-def gunicorn(database_name: str, settings_module: str = "tests.deploy.settings") -> Iterator[int]:
+def gunicorn(
+    database_name: str, settings_module: str = "tests.deploy.settings", extra_env: dict[str, str] | None = None
+) -> Iterator[int]:
     """The web process as deployed (deploy/gunicorn.conf.py: gthread workers) against the test database."""
     port = free_port()
     env = {
@@ -62,6 +64,7 @@ def gunicorn(database_name: str, settings_module: str = "tests.deploy.settings")
         "TEST_DATABASE_NAME": database_name,
         "WEB_CONCURRENCY": "2",
         "GUNICORN_THREADS": "8",
+        **(extra_env or {}),
     }
     process = subprocess.Popen(
         [

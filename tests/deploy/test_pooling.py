@@ -1,23 +1,29 @@
-"""Schema identity under concurrency through the configured connection handling.
+"""Schema identity under concurrency through both supported connection handlings.
 
-The web process keeps one persistent PostgreSQL connection per gunicorn thread (CONN_MAX_AGE), and each
-connection carries its own search_path. 50 concurrent requests alternating between two organisations,
-through real gunicorn threads: every one must run in its own organisation's schema. A transaction-mode
-pooler in front of PostgreSQL is exactly what would break this (saas/settings/database.py says why).
+By default the web process keeps one persistent PostgreSQL connection per gunicorn thread (CONN_MAX_AGE),
+each carrying its own search_path; with DATABASE_POOL_MAX_SIZE, psycopg's pool hands a few connections
+from request to request. 50 concurrent requests alternating between two organisations, through real
+gunicorn threads: every one must run in its own organisation's schema. A transaction-mode pooler in
+front of PostgreSQL is exactly what would break this (saas/settings/database.py says why).
 """
 
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+
+import pytest
 
 from tenants.services import Signup
 from tests.deploy import servers
 
 
+@pytest.mark.parametrize("server", ["web_port", "pooled_web_port"])
 def test_fifty_concurrent_requests_mixing_two_organisations_each_run_in_their_own_schema(
-    web_port: int, acme: Signup, globex: Signup
+    server: str, request: pytest.FixtureRequest, acme: Signup, globex: Signup
 ) -> None:
+    web_port: int = request.getfixturevalue(server)
     expected = {acme.host: acme.tenant.schema_name, globex.host: globex.tenant.schema_name}
     assert len(set(expected.values())) == 2
     hosts = [acme.host if i % 2 == 0 else globex.host for i in range(50)]
@@ -38,5 +44,12 @@ def test_fifty_concurrent_requests_mixing_two_organisations_each_run_in_their_ow
         ]
         assert not wrong, f"{len(wrong)} of 50 requests ran in the wrong schema or failed: {wrong[:5]}"
         assert {body["tenant"] for _, _, body in results} == set(expected.values())
-        # Really concurrent: many gunicorn threads (each with its own connection) served the round.
+        # Really concurrent: many gunicorn threads served the round.
         assert len({body["worker"] for _, _, body in results}) >= 4
+        if server == "pooled_web_port":
+            # At most 3 connections per process, and connections really moved between organisations.
+            tenants_by_backend: dict[object, set[object]] = defaultdict(set)
+            for _, _, body in results:
+                tenants_by_backend[body["backend"]].add(body["tenant"])
+            assert len(tenants_by_backend) <= 6
+            assert any(len(served) == 2 for served in tenants_by_backend.values()), tenants_by_backend

@@ -13,7 +13,7 @@ from saas.urls_tenant import urlpatterns as product
 
 def current_schema(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT current_schema()")
+        cursor.execute("SELECT current_schema(), pg_backend_pid()")
         row = cursor.fetchone()
     return JsonResponse(
         {
@@ -23,6 +23,7 @@ def current_schema(request: HttpRequest) -> JsonResponse:
             "secure": request.is_secure(),
             "requestId": request.headers.get("X-Request-ID"),
             "worker": f"{os.getpid()}:{threading.get_ident()}",
+            "backend": row[1] if row else None,  # the PostgreSQL connection that served it
         }
     )
 
