@@ -150,13 +150,16 @@ def _ensure_wrk() -> str:
     return wrk
 
 
-def _requests_per_second(settings_module: str, host: str, schema: str) -> float:
+def _requests_per_second(
+    settings_module: str, host: str, schema: str, extra_env: dict[str, str] | None = None
+) -> float:
     port = _free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": settings_module,
         "TEST_DATABASE_NAME": settings.DATABASES["default"]["NAME"],
         "BENCH_SCHEMA": schema,
+        **(extra_env or {}),
     }
     server = subprocess.Popen(
         [
@@ -209,9 +212,19 @@ def test_b_requests_per_second(acme: Signup) -> None:
     connection.set_schema_to_public()
     # Two rounds in mirrored order (ours, stock, plain, plain, stock, ours); each keeps its better run, so
     # a burst of load from elsewhere on the machine does not decide the comparison.
+    # "pooled": this kit's routing with psycopg's pool (DATABASE_POOL_MAX_SIZE) instead of persistent
+    # connections; informational, it pays one SET search_path per request.
+    variants = {
+        "ours": ("ours", None),
+        "pooled": ("ours", {"DATABASE_POOL_MAX_SIZE": "1"}),
+        "stock": ("stock", None),
+        "plain": ("plain", None),
+    }
     rps: dict[str, float] = {}
-    for name in ("ours", "stock", "plain", "plain", "stock", "ours"):
-        rps[name] = max(rps.get(name, 0.0), _requests_per_second(f"tests.perf.settings_{name}", acme.host, schema))
+    for name in ("ours", "pooled", "stock", "plain", "plain", "stock", "pooled", "ours"):
+        module, extra_env = variants[name]
+        measured = _requests_per_second(f"tests.perf.settings_{module}", acme.host, schema, extra_env)
+        rps[name] = max(rps.get(name, 0.0), measured)
     RESULTS.append(
         table(
             "(b) requests/s, one tenant-table read, gunicorn 2 sync workers, wrk -t2 -c8 -d6s, best of 2 rounds",
@@ -220,6 +233,11 @@ def test_b_requests_per_second(acme: Signup) -> None:
                     "this kit's routing",
                     f"{rps['ours']:.0f}",
                     f"{rps['ours'] / rps['stock']:.2f}x stock, {rps['ours'] / rps['plain']:.2f}x no-tenancy",
+                ),
+                (
+                    "the same with psycopg's pool",
+                    f"{rps['pooled']:.0f}",
+                    f"{rps['pooled'] / rps['stock']:.2f}x stock, {rps['pooled'] / rps['plain']:.2f}x no-tenancy",
                 ),
                 ("stock django-tenants", f"{rps['stock']:.0f}", f"{rps['stock'] / rps['plain']:.2f}x no-tenancy"),
                 ("no tenancy (search_path fixed)", f"{rps['plain']:.0f}", "1.00x"),
