@@ -11,10 +11,8 @@ from tenants.services import Signup
 from tests.deploy import servers
 
 
-@pytest.fixture(scope="module")
-def web_port(django_db_setup: None, acme: Signup, globex: Signup) -> Iterator[int]:
-    """gunicorn with deploy/gunicorn.conf.py (2 processes x 8 threads), after acme and globex exist."""
-    with servers.gunicorn(settings.DATABASES["default"]["NAME"]) as port:
+def _serve(extra_env: dict[str, str] | None = None) -> Iterator[int]:
+    with servers.gunicorn(settings.DATABASES["default"]["NAME"], extra_env=extra_env) as port:
         # Ready when Django answers, not only when the socket accepts.
         reply = servers.get(port, "localhost", "/healthz", tls=False)
         assert reply.status == 200, reply.body
@@ -22,10 +20,13 @@ def web_port(django_db_setup: None, acme: Signup, globex: Signup) -> Iterator[in
 
 
 @pytest.fixture(scope="module")
+def web_port(django_db_setup: None, acme: Signup, globex: Signup) -> Iterator[int]:
+    """gunicorn with deploy/gunicorn.conf.py (2 processes x 8 threads), after acme and globex exist."""
+    yield from _serve()
+
+
+@pytest.fixture(scope="module")
 def pooled_web_port(django_db_setup: None, acme: Signup, globex: Signup) -> Iterator[int]:
     """The same, with psycopg's pool: 3 connections per process for its 8 threads, so connections are
     handed from one request (and organisation) to another all the time."""
-    with servers.gunicorn(settings.DATABASES["default"]["NAME"], extra_env={"DATABASE_POOL_MAX_SIZE": "3"}) as port:
-        reply = servers.get(port, "localhost", "/healthz", tls=False)
-        assert reply.status == 200, reply.body
-        yield port
+    yield from _serve({"DATABASE_POOL_MAX_SIZE": "3"})
