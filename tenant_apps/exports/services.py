@@ -30,8 +30,10 @@ def export_request(*, tenant: Tenant, requested_by: User | None, deletion_id: st
 
     with transaction.atomic():
         export = Export.objects.create(requested_by=requested_by)
-        audit_record(action="export.requested", actor=requested_by, tenant=tenant, target=export,
-                     extra={"deletion_id": deletion_id} if deletion_id else None)  # fmt: skip
+        if deletion_id is None:
+            audit_record(action="export.requested", actor=requested_by, tenant=tenant, target=export)
+        else:  # not the owner's doing: the deletion's own entry names the operator who scheduled it
+            audit_record(action="export.requested", tenant=tenant, target=export, extra={"deletion_id": deletion_id})
         tenant_task_enqueue(export_build_task, tenant=tenant, export_id=export.id, deletion_id=deletion_id)
     return export
 

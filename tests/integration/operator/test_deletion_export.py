@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from shared_apps.operator.deletion import tenant_deletions_run
-from shared_apps.operator.models import TenantDeletion
+from shared_apps.operator.models import AuditLog, TenantDeletion
 from tenant_apps.exports.models import Export
 from tenants.services import Signup, signup_create
 from tests.factories import PASSWORD, UserFactory
@@ -54,6 +54,9 @@ def test_owners_get_a_link_to_an_export_that_works_until_the_deletion_runs(
     )
     assert scheduled.status_code == 202, scheduled.content
     assert scheduled.json()["exportId"] is not None
+    offered = AuditLog.objects.get(tenant=umbrella.tenant, action="export.requested")
+    assert offered.actor_id is None
+    assert offered.extra == {"deletion_id": scheduled.json()["id"]}
 
     # Built by the worker although the organisation is suspended; only its owners are told.
     message = smtp_sink.wait_for(to="owner@umbrella.test", match=lambda m: "will be deleted" in str(m["Subject"]),
