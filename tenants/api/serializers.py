@@ -6,6 +6,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from shared_apps.accounts.api.serializers import TenantBriefSerializer, UserBriefSerializer
 from shared_apps.accounts.models import User, normalise_email
 from shared_apps.accounts.selectors import user_exists
 
@@ -58,22 +59,14 @@ class SignupInputSerializer(TenantCreateInputSerializer):
         return attrs
 
 
-class SignupTenantSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    name = serializers.CharField()
-    subdomain = serializers.CharField()
+class SignupTenantSerializer(TenantBriefSerializer):
     url = serializers.URLField()
     status = serializers.CharField()
 
 
-class SignupUserSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    email = serializers.EmailField()
-
-
 class SignupOutputSerializer(serializers.Serializer):
     tenant = SignupTenantSerializer()
-    user = SignupUserSerializer()
+    user = UserBriefSerializer()
 
 
 class SubdomainCheckInputSerializer(serializers.Serializer):

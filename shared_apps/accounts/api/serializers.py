@@ -16,10 +16,20 @@ class CodeInputSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=128)
 
 
-class UserSerializer(serializers.Serializer):
+# Output shapes build on two briefs, so a user or an organisation reads the same in every response.
+class UserBriefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()
+
+
+class UserSerializer(UserBriefSerializer):
     full_name = serializers.CharField()
+
+
+class TenantBriefSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    subdomain = serializers.CharField()
 
 
 class TokenPairSerializer(serializers.Serializer):
@@ -32,30 +42,13 @@ class LoginOutputSerializer(TokenPairSerializer):
     role = serializers.CharField(required=False, help_text="On a tenant host: the role in this organisation.")
 
 
-class TenantBriefSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    name = serializers.CharField()
-    subdomain = serializers.CharField()
-
-
-class ImpersonatorSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    email = serializers.EmailField()
-
-
-class MeSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    email = serializers.EmailField()
-    full_name = serializers.CharField()
+class MeSerializer(UserSerializer):
     role = serializers.CharField()
     tenant = TenantBriefSerializer()
-    impersonated_by = ImpersonatorSerializer(allow_null=True)
+    impersonated_by = UserBriefSerializer(allow_null=True)
 
 
-class AccountTenantSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    name = serializers.CharField()
-    subdomain = serializers.CharField()
+class AccountTenantSerializer(TenantBriefSerializer):
     url = serializers.URLField()
     role = serializers.CharField()
     status = serializers.CharField()

@@ -47,10 +47,6 @@ class CheckoutSerializer(serializers.Serializer[dict[str, str]]):
     plan = serializers.CharField(max_length=40)
 
 
-class UrlSerializer(serializers.Serializer[dict[str, str]]):
-    url = serializers.URLField()
-
-
 class WebhookAckSerializer(serializers.Serializer[dict[str, bool]]):
     received = serializers.BooleanField()
     duplicate = serializers.BooleanField()

@@ -17,12 +17,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from saas.api.errors import as_api_validation_error
+from shared_apps.accounts.api.serializers import UrlSerializer
 from tenants.permissions import HasRole, IsTenantMember
 
 from ..selectors import billing_overview, plan_list
 from ..services import EventRefusedError, checkout_session_create, portal_session_create, stripe_event_record
 from ..stripe_client import billing_enabled
-from .serializers import BillingSerializer, CheckoutSerializer, PlanSerializer, UrlSerializer, WebhookAckSerializer
+from .serializers import BillingSerializer, CheckoutSerializer, PlanSerializer, WebhookAckSerializer
 
 logger = logging.getLogger(__name__)
 
