@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { AsyncContent } from "@/components/data";
 import { Alert, Button, Card, EmptyState, FormAlert, Loading, PageHeader, TextField } from "@/components/ui";
 import { createAccountTenant, handoff, listAccountTenants, logout } from "@/lib/api/endpoints";
 import { toFormErrors, type FormErrors } from "@/lib/api/errors";
@@ -77,34 +78,30 @@ export default function AccountPage() {
         }
       />
       <FormAlert errors={openError} />
-      {loadFailed ? (
-        <Alert tone="error">{t("errors.loadFailed")}</Alert>
-      ) : tenants === null ? (
-        <Loading />
-      ) : tenants.length === 0 ? (
-        <EmptyState title={t("account.empty")} />
-      ) : (
-        <ul className="divide-y divide-slate-200 rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-          {tenants.map((tenant) => (
-            <li key={tenant.id} className="flex flex-wrap items-center justify-between gap-4 p-4">
-              <div>
-                <p className="font-medium text-slate-900">{tenant.name}</p>
-                <p className="text-sm text-slate-600">
-                  {tenant.subdomain} · {t(`roles.${tenant.role}`)}
-                </p>
-              </div>
-              <Button
-                onClick={() => open(tenant)}
-                loading={opening === tenant.id}
-                disabled={opening !== null}
-                aria-label={`${t("account.open")} ${tenant.name}`}
-              >
-                {opening === tenant.id ? t("account.opening") : t("account.open")}
-              </Button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <AsyncContent loading={tenants === null} error={loadFailed} data={tenants} emptyState={<EmptyState title={t("account.empty")} />}>
+        {(list) => (
+          <ul className="divide-y divide-slate-200 rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+            {list.map((tenant) => (
+              <li key={tenant.id} className="flex flex-wrap items-center justify-between gap-4 p-4">
+                <div>
+                  <p className="font-medium text-slate-900">{tenant.name}</p>
+                  <p className="text-sm text-slate-600">
+                    {tenant.subdomain} · {t(`roles.${tenant.role}`)}
+                  </p>
+                </div>
+                <Button
+                  onClick={() => open(tenant)}
+                  loading={opening === tenant.id}
+                  disabled={opening !== null}
+                  aria-label={`${t("account.open")} ${tenant.name}`}
+                >
+                  {opening === tenant.id ? t("account.opening") : t("account.open")}
+                </Button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </AsyncContent>
       <Card title={t("account.createTitle")}>
         {notice && <Alert tone="success" className="mb-4">{notice}</Alert>}
         <form onSubmit={create} noValidate className="grid gap-4 sm:grid-cols-2">

@@ -3,7 +3,8 @@
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
-import { Alert, EmptyState, Loading, PageHeader } from "@/components/ui";
+import { AsyncContent } from "@/components/data";
+import { EmptyState, PageHeader } from "@/components/ui";
 import { PlanList } from "@/features/plans/PlanList";
 import { listPlans } from "@/lib/api/endpoints";
 import type { Plan } from "@/lib/api/types";
@@ -20,22 +21,18 @@ export default function PlansPage() {
   return (
     <>
       <PageHeader title={t("plans.title")} description={t("plans.subtitle")} />
-      {failed ? (
-        <Alert tone="error">{t("errors.loadFailed")}</Alert>
-      ) : plans === null ? (
-        <Loading />
-      ) : plans.length === 0 ? (
-        <EmptyState title={t("plans.empty")} />
-      ) : (
-        <PlanList
-          plans={plans}
-          action={() => (
-            <Link href="/signup" className="block rounded-md bg-indigo-600 px-3 py-2 text-center text-sm font-semibold text-white hover:bg-indigo-500">
-              {t("plans.choose")}
-            </Link>
-          )}
-        />
-      )}
+      <AsyncContent loading={plans === null} error={failed} data={plans} emptyState={<EmptyState title={t("plans.empty")} />}>
+        {(list) => (
+          <PlanList
+            plans={list}
+            action={() => (
+              <Link href="/signup" className="block rounded-md bg-indigo-600 px-3 py-2 text-center text-sm font-semibold text-white hover:bg-indigo-500">
+                {t("plans.choose")}
+              </Link>
+            )}
+          />
+        )}
+      </AsyncContent>
     </>
   );
 }

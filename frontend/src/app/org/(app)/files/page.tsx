@@ -3,7 +3,8 @@
 import { useTranslations } from "next-intl";
 import { useRef, useState, type FormEvent } from "react";
 import { useDates } from "@/components/format";
-import { Alert, Button, Card, EmptyState, FormAlert, Loading, PageHeader } from "@/components/ui";
+import { AsyncContent, DataTable } from "@/components/data";
+import { Alert, Button, Card, EmptyState, FormAlert, PageHeader } from "@/components/ui";
 import { deleteFile, getFile, listFiles, uploadFile } from "@/lib/api/endpoints";
 import { toFormErrors, type FormErrors } from "@/lib/api/errors";
 import type { StoredFile } from "@/lib/api/types";
@@ -133,56 +134,48 @@ export default function FilesPage() {
         </Card>
         {notice && <Alert tone="success">{notice}</Alert>}
         {!errors?.fields.file && <FormAlert errors={errors} />}
-        {files.loading ? (
-          <Loading />
-        ) : files.error ? (
-          <Alert tone="error">{t("errors.loadFailed")}</Alert>
-        ) : !files.data?.length ? (
-          <EmptyState title={t("files.empty")}>{t("files.emptyHint")}</EmptyState>
-        ) : (
-          <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <thead className="bg-slate-50 text-left text-slate-700">
-                <tr>
-                  <th scope="col" className="px-4 py-3 font-semibold">{t("files.name")}</th>
-                  <th scope="col" className="px-4 py-3 font-semibold">{t("files.size")}</th>
-                  <th scope="col" className="px-4 py-3 font-semibold">{t("files.type")}</th>
-                  <th scope="col" className="px-4 py-3 font-semibold">{t("files.uploadedAt")}</th>
-                  <th scope="col" className="px-4 py-3"><span className="sr-only">{t("common.actions")}</span></th>
+        <AsyncContent
+          loading={files.loading}
+          error={files.error}
+          data={files.data}
+          emptyState={<EmptyState title={t("files.empty")}>{t("files.emptyHint")}</EmptyState>}
+        >
+          {(list) => (
+            <DataTable
+              framed
+              columns={[t("files.name"), t("files.size"), t("files.type"), t("files.uploadedAt")]}
+              actionsLabel={t("common.actions")}
+            >
+              {list.map((file) => (
+                <tr key={file.id}>
+                  <td className="px-4 py-3 font-medium break-all text-slate-900">{file.name}</td>
+                  <td className="px-4 py-3 whitespace-nowrap text-slate-700">{dates.bytes(file.size)}</td>
+                  <td className="px-4 py-3 text-slate-700">{file.contentType}</td>
+                  <td className="px-4 py-3 whitespace-nowrap text-slate-700">{dates.dateTime(file.createdAt)}</td>
+                  <td className="flex justify-end gap-2 px-4 py-3">
+                    <Button
+                      variant="secondary"
+                      aria-label={t("files.downloadNamed", { name: file.name })}
+                      disabled={busy !== null}
+                      loading={busy === file.id}
+                      onClick={() => download(file)}
+                    >
+                      {t("files.download")}
+                    </Button>
+                    <Button
+                      variant="ghost"
+                      aria-label={t("files.deleteNamed", { name: file.name })}
+                      disabled={busy !== null}
+                      onClick={() => remove(file)}
+                    >
+                      {t("common.delete")}
+                    </Button>
+                  </td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {files.data.map((file) => (
-                  <tr key={file.id}>
-                    <td className="px-4 py-3 font-medium break-all text-slate-900">{file.name}</td>
-                    <td className="px-4 py-3 whitespace-nowrap text-slate-700">{dates.bytes(file.size)}</td>
-                    <td className="px-4 py-3 text-slate-700">{file.contentType}</td>
-                    <td className="px-4 py-3 whitespace-nowrap text-slate-700">{dates.dateTime(file.createdAt)}</td>
-                    <td className="flex justify-end gap-2 px-4 py-3">
-                      <Button
-                        variant="secondary"
-                        aria-label={t("files.downloadNamed", { name: file.name })}
-                        disabled={busy !== null}
-                        loading={busy === file.id}
-                        onClick={() => download(file)}
-                      >
-                        {t("files.download")}
-                      </Button>
-                      <Button
-                        variant="ghost"
-                        aria-label={t("files.deleteNamed", { name: file.name })}
-                        disabled={busy !== null}
-                        onClick={() => remove(file)}
-                      >
-                        {t("common.delete")}
-                      </Button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+              ))}
+            </DataTable>
+          )}
+        </AsyncContent>
       </div>
     </>
   );

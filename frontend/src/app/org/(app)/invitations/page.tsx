@@ -3,7 +3,8 @@
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import { personLabel, useDates } from "@/components/format";
-import { Alert, Button, Card, EmptyState, FormAlert, Loading, PageHeader, SelectField, TextField } from "@/components/ui";
+import { AsyncContent, DataTable } from "@/components/data";
+import { Alert, Button, Card, EmptyState, FormAlert, PageHeader, SelectField, TextField } from "@/components/ui";
 import { rolesUpTo, useOrg } from "@/features/org/OrgShell";
 import { createInvitation, listInvitations, resendInvitation, revokeInvitation } from "@/lib/api/endpoints";
 import { toFormErrors, type FormErrors } from "@/lib/api/errors";
@@ -106,56 +107,47 @@ export default function InvitationsPage() {
         </Card>
         <Card title={t("invitations.pending")}>
           <FormAlert errors={rowErrors} />
-          {invitations.loading ? (
-            <Loading />
-          ) : invitations.error ? (
-            <Alert tone="error">{t("errors.loadFailed")}</Alert>
-          ) : pending.length === 0 ? (
-            <EmptyState title={t("invitations.empty")} />
-          ) : (
-            <div className="overflow-x-auto">
-              <table className="min-w-full divide-y divide-slate-200 text-sm">
-                <thead className="text-left text-slate-700">
-                  <tr>
-                    <th scope="col" className="py-2 pr-4 font-semibold">{t("invitations.email")}</th>
-                    <th scope="col" className="py-2 pr-4 font-semibold">{t("invitations.role")}</th>
-                    <th scope="col" className="py-2 pr-4 font-semibold">{t("invitations.invitedBy")}</th>
-                    <th scope="col" className="py-2 pr-4 font-semibold">{t("invitations.expires")}</th>
-                    <th scope="col" className="py-2 font-semibold"><span className="sr-only">{t("common.actions")}</span></th>
+          <AsyncContent
+            loading={invitations.loading}
+            error={invitations.error}
+            data={pending}
+            emptyState={<EmptyState title={t("invitations.empty")} />}
+          >
+            {(list) => (
+              <DataTable
+                columns={[t("invitations.email"), t("invitations.role"), t("invitations.invitedBy"), t("invitations.expires")]}
+                actionsLabel={t("common.actions")}
+              >
+                {list.map((invitation) => (
+                  <tr key={invitation.id}>
+                    <td className="py-2 pr-4 font-medium text-slate-900">{invitation.email}</td>
+                    <td className="py-2 pr-4">{t(`roles.${invitation.role}`)}</td>
+                    <td className="py-2 pr-4 text-slate-700">{personLabel(invitation.invitedBy)}</td>
+                    <td className="py-2 pr-4 text-slate-700">{dates.dateTime(invitation.expiresAt)}</td>
+                    <td className="flex justify-end gap-2 py-2">
+                      <Button
+                        variant="secondary"
+                        aria-label={t("invitations.resendTo", { email: invitation.email })}
+                        disabled={busy !== null}
+                        loading={busy === invitation.id}
+                        onClick={() => act(invitation, "resend")}
+                      >
+                        {t("invitations.resend")}
+                      </Button>
+                      <Button
+                        variant="ghost"
+                        aria-label={t("invitations.revokeFor", { email: invitation.email })}
+                        disabled={busy !== null}
+                        onClick={() => act(invitation, "revoke")}
+                      >
+                        {t("invitations.revoke")}
+                      </Button>
+                    </td>
                   </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {pending.map((invitation) => (
-                    <tr key={invitation.id}>
-                      <td className="py-2 pr-4 font-medium text-slate-900">{invitation.email}</td>
-                      <td className="py-2 pr-4">{t(`roles.${invitation.role}`)}</td>
-                      <td className="py-2 pr-4 text-slate-700">{personLabel(invitation.invitedBy)}</td>
-                      <td className="py-2 pr-4 text-slate-700">{dates.dateTime(invitation.expiresAt)}</td>
-                      <td className="flex justify-end gap-2 py-2">
-                        <Button
-                          variant="secondary"
-                          aria-label={t("invitations.resendTo", { email: invitation.email })}
-                          disabled={busy !== null}
-                          loading={busy === invitation.id}
-                          onClick={() => act(invitation, "resend")}
-                        >
-                          {t("invitations.resend")}
-                        </Button>
-                        <Button
-                          variant="ghost"
-                          aria-label={t("invitations.revokeFor", { email: invitation.email })}
-                          disabled={busy !== null}
-                          onClick={() => act(invitation, "revoke")}
-                        >
-                          {t("invitations.revoke")}
-                        </Button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+                ))}
+              </DataTable>
+            )}
+          </AsyncContent>
         </Card>
       </div>
     </>

@@ -3,7 +3,8 @@
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useDates } from "@/components/format";
-import { Alert, Button, EmptyState, FormAlert, Loading, PageHeader } from "@/components/ui";
+import { AsyncContent, DataTable } from "@/components/data";
+import { Alert, Button, EmptyState, FormAlert, PageHeader } from "@/components/ui";
 import { rolesUpTo, useOrg } from "@/features/org/OrgShell";
 import { listMembers, removeMember, updateMember } from "@/lib/api/endpoints";
 import { toFormErrors, type FormErrors } from "@/lib/api/errors";
@@ -58,77 +59,69 @@ export default function MembersPage() {
       <div className="space-y-4">
         {notice && <Alert tone="success">{notice}</Alert>}
         <FormAlert errors={errors} />
-        {members.loading ? (
-          <Loading />
-        ) : members.error ? (
-          <Alert tone="error">{t("errors.loadFailed")}</Alert>
-        ) : !members.data?.length ? (
-          <EmptyState title={t("members.empty")} />
-        ) : (
-          <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <thead className="bg-slate-50 text-left text-slate-700">
-                <tr>
-                  <th scope="col" className="px-4 py-3 font-semibold">{t("members.name")}</th>
-                  <th scope="col" className="px-4 py-3 font-semibold">{t("members.email")}</th>
-                  <th scope="col" className="px-4 py-3 font-semibold">{t("members.role")}</th>
-                  <th scope="col" className="px-4 py-3 font-semibold">{t("members.joined")}</th>
-                  {manage && <th scope="col" className="px-4 py-3 font-semibold"><span className="sr-only">{t("common.actions")}</span></th>}
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {members.data.map((member) => {
-                  const name = member.fullName || member.email;
-                  const isMe = member.id === me.id || member.email === me.email;
-                  // Nobody grants above their own role, and only owners touch other owners.
-                  const editable = manage && !isMe && (me.role === "owner" || member.role !== "owner");
-                  return (
-                    <tr key={member.id}>
-                      <td className="px-4 py-3 font-medium text-slate-900">
-                        {member.fullName || "—"} {isMe && <span className="text-slate-500">{t("members.you")}</span>}
-                      </td>
-                      <td className="px-4 py-3 text-slate-700">{member.email}</td>
-                      <td className="px-4 py-3">
-                        {editable ? (
-                          <select
-                            aria-label={t("members.roleFor", { name })}
-                            value={member.role}
-                            disabled={busy === member.id}
-                            onChange={(e) => changeRole(member, e.target.value as Role)}
-                            className="rounded-md border-0 py-1 pr-8 pl-2 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600"
+        <AsyncContent
+          loading={members.loading}
+          error={members.error}
+          data={members.data}
+          emptyState={<EmptyState title={t("members.empty")} />}
+        >
+          {(list) => (
+            <DataTable
+              framed
+              columns={[t("members.name"), t("members.email"), t("members.role"), t("members.joined")]}
+              actionsLabel={manage ? t("common.actions") : undefined}
+            >
+              {list.map((member) => {
+                const name = member.fullName || member.email;
+                const isMe = member.id === me.id || member.email === me.email;
+                // Nobody grants above their own role, and only owners touch other owners.
+                const editable = manage && !isMe && (me.role === "owner" || member.role !== "owner");
+                return (
+                  <tr key={member.id}>
+                    <td className="px-4 py-3 font-medium text-slate-900">
+                      {member.fullName || "—"} {isMe && <span className="text-slate-500">{t("members.you")}</span>}
+                    </td>
+                    <td className="px-4 py-3 text-slate-700">{member.email}</td>
+                    <td className="px-4 py-3">
+                      {editable ? (
+                        <select
+                          aria-label={t("members.roleFor", { name })}
+                          value={member.role}
+                          disabled={busy === member.id}
+                          onChange={(e) => changeRole(member, e.target.value as Role)}
+                          className="rounded-md border-0 py-1 pr-8 pl-2 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600"
+                        >
+                          {rolesUpTo(me.role).map((role) => (
+                            <option key={role} value={role}>
+                              {t(`roles.${role}`)}
+                            </option>
+                          ))}
+                        </select>
+                      ) : (
+                        t(`roles.${member.role}`)
+                      )}
+                    </td>
+                    <td className="px-4 py-3 text-slate-700">{dates.date(member.joinedAt)}</td>
+                    {manage && (
+                      <td className="px-4 py-3 text-right">
+                        {editable && (
+                          <Button
+                            variant="ghost"
+                            aria-label={t("members.removeNamed", { name })}
+                            loading={busy === member.id}
+                            onClick={() => remove(member)}
                           >
-                            {rolesUpTo(me.role).map((role) => (
-                              <option key={role} value={role}>
-                                {t(`roles.${role}`)}
-                              </option>
-                            ))}
-                          </select>
-                        ) : (
-                          t(`roles.${member.role}`)
+                            {t("members.remove")}
+                          </Button>
                         )}
                       </td>
-                      <td className="px-4 py-3 text-slate-700">{dates.date(member.joinedAt)}</td>
-                      {manage && (
-                        <td className="px-4 py-3 text-right">
-                          {editable && (
-                            <Button
-                              variant="ghost"
-                              aria-label={t("members.removeNamed", { name })}
-                              loading={busy === member.id}
-                              onClick={() => remove(member)}
-                            >
-                              {t("members.remove")}
-                            </Button>
-                          )}
-                        </td>
-                      )}
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
+                    )}
+                  </tr>
+                );
+              })}
+            </DataTable>
+          )}
+        </AsyncContent>
       </div>
     </>
   );

@@ -3,7 +3,8 @@
 import { useTranslations } from "next-intl";
 import { useRef, useState, type FormEvent } from "react";
 import { useDates } from "@/components/format";
-import { Alert, Button, Card, EmptyState, FormAlert, Loading, PageHeader, TextAreaField, TextField } from "@/components/ui";
+import { AsyncContent } from "@/components/data";
+import { Alert, Button, Card, EmptyState, FormAlert, PageHeader, TextAreaField, TextField } from "@/components/ui";
 import { createProject, deleteProject, listProjects, updateProject } from "@/lib/api/endpoints";
 import { toFormErrors, type FormErrors } from "@/lib/api/errors";
 import type { Project } from "@/lib/api/types";
@@ -120,50 +121,51 @@ export default function ProjectsPage() {
           </h2>
           {notice && <Alert tone="success">{notice}</Alert>}
           <FormAlert errors={rowErrors} />
-          {projects.loading ? (
-            <Loading />
-          ) : projects.error ? (
-            <Alert tone="error">{t("errors.loadFailed")}</Alert>
-          ) : !projects.data?.length ? (
-            <EmptyState title={t("projects.empty")}>{t("projects.emptyHint")}</EmptyState>
-          ) : (
-            <ul className="space-y-3">
-              {projects.data.map((project) => (
-                <li key={project.id} className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
-                  {editing === project.id ? (
-                    <>
-                      <h3 className="mb-3 font-semibold text-slate-900">{t("projects.editTitle", { name: project.name })}</h3>
-                      <ProjectForm
-                        initial={{ name: project.name, description: project.description ?? "" }}
-                        submitLabel={t("common.save")}
-                        busyLabel={t("common.saving")}
-                        onSubmit={(values) => save(project, values)}
-                        onCancel={() => setEditing(null)}
-                      />
-                    </>
-                  ) : (
-                    <div className="flex flex-wrap items-start justify-between gap-3">
-                      <div>
-                        <h3 className="font-semibold text-slate-900">{project.name}</h3>
-                        {project.description && <p className="mt-1 text-sm whitespace-pre-line text-slate-700">{project.description}</p>}
-                        <p className="mt-2 text-xs text-slate-500">
-                          {t("projects.createdAt")} {dates.date(project.createdAt)}
-                        </p>
+          <AsyncContent
+            loading={projects.loading}
+            error={projects.error}
+            data={projects.data}
+            emptyState={<EmptyState title={t("projects.empty")}>{t("projects.emptyHint")}</EmptyState>}
+          >
+            {(list) => (
+              <ul className="space-y-3">
+                {list.map((project) => (
+                  <li key={project.id} className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
+                    {editing === project.id ? (
+                      <>
+                        <h3 className="mb-3 font-semibold text-slate-900">{t("projects.editTitle", { name: project.name })}</h3>
+                        <ProjectForm
+                          initial={{ name: project.name, description: project.description ?? "" }}
+                          submitLabel={t("common.save")}
+                          busyLabel={t("common.saving")}
+                          onSubmit={(values) => save(project, values)}
+                          onCancel={() => setEditing(null)}
+                        />
+                      </>
+                    ) : (
+                      <div className="flex flex-wrap items-start justify-between gap-3">
+                        <div>
+                          <h3 className="font-semibold text-slate-900">{project.name}</h3>
+                          {project.description && <p className="mt-1 text-sm whitespace-pre-line text-slate-700">{project.description}</p>}
+                          <p className="mt-2 text-xs text-slate-500">
+                            {t("projects.createdAt")} {dates.date(project.createdAt)}
+                          </p>
+                        </div>
+                        <div className="flex gap-2">
+                          <Button variant="secondary" aria-label={t("projects.editNamed", { name: project.name })} onClick={() => setEditing(project.id)}>
+                            {t("common.edit")}
+                          </Button>
+                          <Button variant="ghost" aria-label={t("projects.deleteNamed", { name: project.name })} onClick={() => remove(project)}>
+                            {t("common.delete")}
+                          </Button>
+                        </div>
                       </div>
-                      <div className="flex gap-2">
-                        <Button variant="secondary" aria-label={t("projects.editNamed", { name: project.name })} onClick={() => setEditing(project.id)}>
-                          {t("common.edit")}
-                        </Button>
-                        <Button variant="ghost" aria-label={t("projects.deleteNamed", { name: project.name })} onClick={() => remove(project)}>
-                          {t("common.delete")}
-                        </Button>
-                      </div>
-                    </div>
-                  )}
-                </li>
-              ))}
-            </ul>
-          )}
+                    )}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </AsyncContent>
         </section>
         <Card title={t("projects.new")}>
           <ProjectForm
