@@ -5,11 +5,13 @@ from django.urls import include, path
 
 from saas.urls_common import handler400, handler403, handler404, handler500  # noqa: F401
 from saas.urls_common import urlpatterns as common
+from shared_apps.operator.admin_login import admin_login
 
 urlpatterns = [
     *common,
     # django-allauth headless ("app" client): email verification, password reset, email addresses.
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include("saas.api.v1_public")),
+    path("admin/login/", admin_login, name="admin-login"),  # rate limited; the rest of the admin as is
     path("admin/", admin.site.urls),
 ]

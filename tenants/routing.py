@@ -1,8 +1,13 @@
 """Host -> tenant, with no SQL on the warm path.
 
-Each process keeps an LRU map of host -> tenant (or "no tenant"). A version token in the global cache
-(Redis in production) is read once per request; any process that changes a Tenant or Domain replaces
-the token after commit, and every process drops its map when it sees a new token.
+Each process keeps an LRU map of host -> active tenant. A version token in the global cache (Redis in
+production) is read once per request; any process that changes a Tenant or Domain replaces the token
+after commit, and every process drops its map when it sees a new token.
+
+Only active tenants are kept. "No tenant here", suspended and unfinished answers are read from the
+database on every request: another process's signup, reactivation or freed subdomain must apply the
+moment it commits, not when this process next reads the version (up to ROUTING_VERSION_TTL later).
+The served path stays free of SQL; a miss costs one indexed query.
 """
 
 from __future__ import annotations
@@ -76,7 +81,7 @@ def forget_local_version() -> None:
 
 class TenantResolver:
     def __init__(self, max_entries: int) -> None:
-        self._entries: OrderedDict[str, Tenant | None] = OrderedDict()
+        self._entries: OrderedDict[str, Tenant] = OrderedDict()
         self._version: str | None = None
         self._max_entries = max_entries
         self._lock = threading.Lock()
@@ -93,13 +98,16 @@ class TenantResolver:
                 self._entries.move_to_end(host)
         if found is _MISSING:
             found = self._load(host)
+            if found is None or found.status != Tenant.Status.ACTIVE:
+                return copy.copy(found) if found is not None else None
             with self._lock:
                 if self._version == version:
                     self._entries[host] = found
                     if len(self._entries) > self._max_entries:
                         self._entries.popitem(last=False)
         # Each request gets its own instance: nothing a view does to it leaks into the next request.
-        return copy.copy(found) if isinstance(found, Tenant) else None
+        assert isinstance(found, Tenant)
+        return copy.copy(found)
 
     def clear(self) -> None:
         with self._lock:

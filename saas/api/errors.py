@@ -1,15 +1,38 @@
-"""One error shape everywhere: {"type", "errors": [{"code", "detail", "attr"}]} (API.md, Conventions)."""
+"""One error shape everywhere: {"type", "errors": [{"code", "detail", "attr"}]} (API.md, Conventions).
+
+Every exception is translated here, once: views raise domain exceptions or Django's own and hold no
+try/except for translation. `api_exception_for` is the one table from exception to status and code; the
+DRF handler uses it for API views, `ErrorShapeMiddleware` for every other view (allauth's, the admin's).
+"""
 
 from __future__ import annotations
 
 import re
+import smtplib
+from collections.abc import Callable
 from typing import Any
 
+import botocore.exceptions
+import kombu.exceptions
+import redis.exceptions
+import stripe
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError as DatabaseInterfaceError
+from django.db import OperationalError as DatabaseOperationalError
 from django.http import HttpRequest, JsonResponse
 from drf_standardized_errors.formatter import ExceptionFormatter
+from drf_standardized_errors.handler import ExceptionHandler as StandardizedExceptionHandler
 from drf_standardized_errors.types import ErrorResponse
 from rest_framework import exceptions, serializers
+
+from saas.api.exceptions import RequestTooLarge, ServiceUnavailable
 
 _SNAKE = re.compile(r"_([a-z0-9])")
 
@@ -34,6 +57,64 @@ class ApiError(exceptions.APIException):
     def __init__(self, status_code: int, code: str, detail: str) -> None:
         super().__init__(detail=detail, code=code)
         self.status_code = status_code
+
+
+_STORAGE_DOWN = (
+    botocore.exceptions.EndpointConnectionError,
+    botocore.exceptions.ConnectionError,
+    botocore.exceptions.ReadTimeoutError,
+    botocore.exceptions.ConnectTimeoutError,
+)
+_CACHE_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+# (exception classes, code, detail) for the services we call, from their own client libraries.
+DEPENDENCY_ERRORS: list[tuple[tuple[type[BaseException], ...], str, str]] = [
+    ((DatabaseOperationalError, DatabaseInterfaceError), "database_unavailable", "The database is unavailable."),
+    (_STORAGE_DOWN, "storage_unavailable", "File storage is unavailable."),
+    ((stripe.APIConnectionError,), "payment_provider_unavailable", "The payment provider is unavailable."),
+    (_CACHE_DOWN, "cache_unavailable", "The cache is unavailable."),
+    ((kombu.exceptions.OperationalError,), "broker_unavailable", "The task queue is unavailable."),
+    ((smtplib.SMTPException, ConnectionRefusedError), "mail_unavailable", "Email delivery is unavailable."),
+]
+
+
+def _client_errors() -> list[tuple[type[BaseException], Callable[[Any], exceptions.APIException]]]:
+    return [
+        (RequestDataTooBig, lambda exc: RequestTooLarge()),
+        (TooManyFieldsSent, lambda exc: exceptions.ParseError("Too many form fields.", code="too_many_fields")),
+        (TooManyFilesSent, lambda exc: exceptions.ParseError("Too many files in one request.", code="too_many_files")),
+        (ObjectDoesNotExist, lambda exc: exceptions.NotFound()),
+        (DjangoPermissionDenied, lambda exc: exceptions.PermissionDenied(str(exc) or None)),
+        (DjangoValidationError, lambda exc: as_api_validation_error(exc)),
+    ]
+
+
+def api_exception_for(exc: BaseException) -> exceptions.APIException | None:
+    """The API error for a Django or library exception, or None when it is a bug (a 500)."""
+    if isinstance(exc, exceptions.APIException):
+        return exc
+    for client_class, convert in _client_errors():
+        if isinstance(exc, client_class):
+            return convert(exc)
+    for classes, code, detail in DEPENDENCY_ERRORS:
+        if isinstance(exc, classes):
+            return ServiceUnavailable(code, detail)
+    return None
+
+
+class ExceptionHandler(StandardizedExceptionHandler):
+    def convert_known_exceptions(self, exc: Exception) -> Exception:
+        return api_exception_for(exc) or super().convert_known_exceptions(exc)
+
+
+def error_response(exc: exceptions.APIException) -> JsonResponse:
+    """One APIException as a plain Django response in the error shape (outside DRF)."""
+    error_type = "server_error" if exc.status_code >= 500 else "client_error"
+    codes = exc.get_codes()
+    code = codes if isinstance(codes, str) else "error"
+    response = _error(exc.status_code, error_type, code, str(exc.detail))
+    if getattr(exc, "wait", None):
+        response["Retry-After"] = str(int(exc.wait))  # type: ignore[attr-defined]
+    return response
 
 
 def as_api_validation_error(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -61,6 +142,10 @@ def server_error(request: HttpRequest) -> JsonResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    # Django answers SuspiciousOperation (a body over the limit, too many fields) through this handler.
+    api_exc = api_exception_for(exception) if exception is not None else None
+    if api_exc is not None and api_exc.status_code < 500:
+        return error_response(api_exc)
     return _error(400, "client_error", "bad_request", "Bad request.")
 
 

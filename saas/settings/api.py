@@ -1,7 +1,7 @@
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ("djangorestframework_camel_case.render.CamelCaseJSONRenderer",),
     "DEFAULT_PARSER_CLASSES": (
-        "djangorestframework_camel_case.parser.CamelCaseJSONParser",
+        "saas.api.parsers.JSONParser",
         "djangorestframework_camel_case.parser.CamelCaseFormParser",
         "djangorestframework_camel_case.parser.CamelCaseMultiPartParser",
     ),
@@ -14,6 +14,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
 }
 DRF_STANDARDIZED_ERRORS = {
+    # Maps every Django and library exception to the error shape and its status (saas/api/errors.py).
+    "EXCEPTION_HANDLER_CLASS": "saas.api.errors.ExceptionHandler",
     "EXCEPTION_FORMATTER_CLASS": "saas.api.errors.CamelCaseExceptionFormatter",
     # Unhandled errors become a plain 500 in the error shape, never a traceback, in every mode.
     "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,

@@ -41,7 +41,10 @@ RATE_LIMIT_MULTIPLIER = max(1, env.int("RATE_LIMIT_MULTIPLIER", default=1))
 RATE_LIMITS = {
     "login_ip": (20, 60),
     "login_email": (10, 300),
-    "signup_ip": (10, 3600),
+    "signup_ip": (10, 3600),  # new organisations (signup, and an account's "new organisation") per address
+    "signup_email": (3, 3600),  # signups naming one address: no mail-bombing someone through our emails
+    "admin_login_ip": (10, 300),  # /admin/: the most privileged login
+    "admin_login_username": (5, 300),
     "refresh_ip": (60, 60),
     "handoff_ip": (20, 60),
     "invitations_tenant": (50, 3600),

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "saas.middleware.errors.ErrorShapeMiddleware",  # non-DRF views: hostile bodies and dependencies down
 ]
 
 ROOT_URLCONF = "saas.urls_tenant"

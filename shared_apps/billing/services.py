@@ -228,7 +228,10 @@ def invoice_apply(*, tenant: Tenant, invoice: dict[str, Any], paid: bool, seen_a
         _lock_tenant(tenant)
         row = Subscription.objects.filter(tenant=tenant).first()
         subscription_id = _invoice_subscription_id(invoice)
-        if row is None or (subscription_id and row.stripe_subscription_id != subscription_id):
+        if not subscription_id:
+            # A one-off invoice (Stripe's `billing_reason: manual`) says nothing about the subscription.
+            return "ignored: not a subscription invoice"
+        if row is None or row.stripe_subscription_id != subscription_id:
             return "ignored: not the organisation's current subscription"
         if row.stripe_event_created and seen_at < row.stripe_event_created:
             return "stale: a newer state is stored"
@@ -262,11 +265,33 @@ class EventRefusedError(Exception):
     """The event is not for this deployment (livemode mismatch)."""
 
 
-def stripe_event_record(*, event: dict[str, Any]) -> tuple[StripeEvent, bool]:
-    """Store a verified event once. Returns (row, created); a duplicate (even concurrent) is not created
-    again, and only a created row queues processing, after commit."""
+class EventMalformedError(ValueError):
+    """A correctly signed body that is not a Stripe event (no id, type, created or data.object)."""
+
+
+def _check_envelope(event: Any) -> dict[str, Any]:
+    if not isinstance(event, dict):
+        raise EventMalformedError
+    data = event.get("data")
+    if not (
+        isinstance(event.get("id"), str)
+        and event["id"]
+        and isinstance(event.get("type"), str)
+        and isinstance(event.get("created"), int)
+        and isinstance(data, dict)
+        and isinstance(data.get("object"), dict)
+    ):
+        raise EventMalformedError
+    return event
+
+
+def stripe_event_record(*, event: Any) -> tuple[StripeEvent, bool]:
+    """Store a verified event once, as Stripe sent it (its JSON, untouched: whatever the API version's
+    shape, processing reads it later). Returns (row, created); a duplicate (even concurrent) is not
+    created again, and only a created row queues processing, after commit."""
     from .tasks import stripe_event_process
 
+    event = _check_envelope(event)
     if bool(event.get("livemode")) != expected_livemode():
         raise EventRefusedError
     with transaction.atomic():

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from saas.api.errors import as_api_validation_error
+from saas.api.ratelimit import client_ip, rate_limit
 from shared_apps.accounts.services import email_verification_send
 
 from ..hosts import SUBDOMAIN_MESSAGES
@@ -29,12 +28,14 @@ class SignupView(APIView):
 
     @extend_schema(request=SignupInputSerializer, responses={201: SignupOutputSerializer}, tags=["signup"])
     def post(self, request: Request) -> Response:
+        # Counted before validation: "this email already has an account" must not be probed at will either.
+        rate_limit("signup_ip", client_ip(request._request))
+        email = request.data.get("email") if isinstance(request.data, dict) else None
+        if isinstance(email, str):
+            rate_limit("signup_email", email.strip())
         data = SignupInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            signup = signup_create(**data.validated_data)
-        except DjangoValidationError as exc:
-            raise as_api_validation_error(exc) from exc
+        signup = signup_create(**data.validated_data)
         email_verification_send(request=request._request, user=signup.user)
         subdomain = signup.host.split(".", 1)[0]
         body = {

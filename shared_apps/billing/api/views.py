@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -21,7 +22,13 @@ from shared_apps.accounts.api.serializers import UrlSerializer
 from tenants.permissions import HasRole, IsTenantMember
 
 from ..selectors import billing_overview, plan_list
-from ..services import EventRefusedError, checkout_session_create, portal_session_create, stripe_event_record
+from ..services import (
+    EventMalformedError,
+    EventRefusedError,
+    checkout_session_create,
+    portal_session_create,
+    stripe_event_record,
+)
 from ..stripe_client import billing_enabled
 from .serializers import BillingSerializer, CheckoutSerializer, PlanSerializer, WebhookAckSerializer
 
@@ -158,21 +165,28 @@ class StripeWebhookView(BillingAPIView):
     def post(self, request: Request) -> Response:
         if not settings.STRIPE_WEBHOOK_SECRET:
             raise BillingNotConfigured()
+        raw = request.body
         try:
-            event = stripe.Webhook.construct_event(
-                request.body,
+            stripe.WebhookSignature.verify_header(
+                raw,
                 request.META.get("HTTP_STRIPE_SIGNATURE", ""),
                 settings.STRIPE_WEBHOOK_SECRET,
                 tolerance=settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
             )
+            # The body's own JSON, not stripe-python's Event: its objects turn decimal strings
+            # (`unit_amount_decimal`, `fx_rate`) into Decimal, which a JSON column refuses, and stored
+            # as sent the event keeps the shape of whatever API version the endpoint is pinned to.
+            event = json.loads(raw)
         except stripe.SignatureVerificationError as exc:
             raise InvalidWebhook() from exc
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, or nested too deep
             raise InvalidWebhook(detail="The body is not a Stripe event.", code="invalid_payload") from exc
         try:
-            _, created = stripe_event_record(event=event.to_dict(recursive=True))
+            _, created = stripe_event_record(event=event)
+        except EventMalformedError as exc:
+            raise InvalidWebhook(detail="The body is not a Stripe event.", code="invalid_payload") from exc
         except EventRefusedError as exc:
-            logger.warning("billing: refused event %s: livemode does not match this deployment's key", event.id)
+            logger.warning("billing: refused event %s: livemode does not match this deployment's key", event["id"])
             raise InvalidWebhook(
                 detail="This event's livemode does not match this deployment's Stripe key.", code="livemode_mismatch"
             ) from exc

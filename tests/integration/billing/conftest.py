@@ -14,8 +14,12 @@ import pytest
 import requests
 from django.test import Client, override_settings
 
+from shared_apps.billing.services import customer_ensure
+from tenants.services import Signup
 from tests.fakes.stripe_server import FakeStripe, serve
 from tests.fakes.stripe_webhooks import WEBHOOK_SECRET, body, signature
+
+from .helpers import PRO_PRICE, pin_pro_price
 
 ROOT = Path(__file__).resolve().parents[3]
 SECRET_KEY = "sk_test_kit_" + "x" * 24
@@ -101,3 +105,33 @@ def ls_post(localstripe: str, path: str, data: dict[str, Any]) -> dict[str, Any]
     response = requests.post(f"{localstripe}{path}", data=data, auth=(SECRET_KEY, ""), timeout=10)
     assert response.status_code == 200, response.text
     return dict(response.json())
+
+
+@pytest.fixture(scope="session")
+def localstripe_pro_plan(localstripe: str) -> str:
+    ls_post(localstripe, "/v1/products", {"id": "prod_pro", "name": "Pro", "type": "service"})
+    ls_post(
+        localstripe,
+        "/v1/plans",
+        {"id": PRO_PRICE, "amount": 2900, "currency": "usd", "interval": "month", "product": "prod_pro"},
+    )
+    return PRO_PRICE
+
+
+def localstripe_subscription(acme: Signup, localstripe: str) -> tuple[str, dict[str, Any]]:
+    """A paying customer, made in localstripe directly (as Checkout would in Stripe)."""
+    pin_pro_price()
+    customer = customer_ensure(tenant=acme.tenant, email="owner@acme.test").stripe_customer_id
+    card = {
+        "type": "card",
+        "card[number]": "4242424242424242",
+        "card[exp_month]": "12",
+        "card[exp_year]": "2040",
+        "card[cvc]": "123",
+    }
+    method = ls_post(localstripe, "/v1/payment_methods", card)["id"]
+    ls_post(localstripe, f"/v1/payment_methods/{method}/attach", {"customer": customer})
+    ls_post(localstripe, f"/v1/customers/{customer}", {"invoice_settings[default_payment_method]": method})
+    sub = ls_post(localstripe, "/v1/subscriptions", {"customer": customer, "items[0][plan]": PRO_PRICE})
+    assert sub["status"] == "active"
+    return customer, sub

@@ -12,45 +12,13 @@ from django.core.management import call_command
 
 from shared_apps.billing import tasks
 from shared_apps.billing.models import StripeEvent, Subscription
-from shared_apps.billing.services import customer_ensure
 from tenants.services import Signup
 from tests.fakes.stripe_server import FakeStripe
 from tests.fakes.stripe_webhooks import event
 
-from .conftest import SECRET_KEY, deliver, ls_post
-from .helpers import PRO_PRICE, pin_pro_price
+from .conftest import SECRET_KEY, deliver, localstripe_subscription, ls_post
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="session")
-def _localstripe_pro_plan(localstripe: str) -> str:
-    ls_post(localstripe, "/v1/products", {"id": "prod_pro", "name": "Pro", "type": "service"})
-    ls_post(
-        localstripe,
-        "/v1/plans",
-        {"id": PRO_PRICE, "amount": 2900, "currency": "usd", "interval": "month", "product": "prod_pro"},
-    )
-    return PRO_PRICE
-
-
-def _active_subscription(acme: Signup, localstripe: str) -> tuple[str, dict]:
-    """A paying customer, made in localstripe directly (as Checkout would in Stripe)."""
-    pin_pro_price()
-    customer = customer_ensure(tenant=acme.tenant, email="owner@acme.test").stripe_customer_id
-    card = {
-        "type": "card",
-        "card[number]": "4242424242424242",
-        "card[exp_month]": "12",
-        "card[exp_year]": "2040",
-        "card[cvc]": "123",
-    }
-    method = ls_post(localstripe, "/v1/payment_methods", card)["id"]
-    ls_post(localstripe, f"/v1/payment_methods/{method}/attach", {"customer": customer})
-    ls_post(localstripe, f"/v1/customers/{customer}", {"invoice_settings[default_payment_method]": method})
-    sub = ls_post(localstripe, "/v1/subscriptions", {"customer": customer, "items[0][plan]": PRO_PRICE})
-    assert sub["status"] == "active"
-    return customer, sub
 
 
 def _process() -> list[str]:
@@ -58,11 +26,11 @@ def _process() -> list[str]:
     return [tasks.stripe_event_process(event_id=pk) for pk in pks]
 
 
-@pytest.mark.usefixtures("_localstripe_pro_plan")
+@pytest.mark.usefixtures("localstripe_pro_plan")
 def test_out_of_order_events_end_in_stripes_current_state(
     acme: Signup, stripe_on: FakeStripe, localstripe: str
 ) -> None:
-    _, sub = _active_subscription(acme, localstripe)
+    _, sub = localstripe_subscription(acme, localstripe)
     created = dict(sub)
     canceled = ls_post(localstripe, f"/v1/subscriptions/{sub['id']}", {"cancel_at_period_end": "true"})
     now = int(time.time())
@@ -76,18 +44,18 @@ def test_out_of_order_events_end_in_stripes_current_state(
     assert len(stripe_on.calls("GET", f"/v1/subscriptions/{sub['id']}")) == 2  # each event re-fetched
 
 
-@pytest.mark.usefixtures("_localstripe_pro_plan")
+@pytest.mark.usefixtures("localstripe_pro_plan")
 def test_checkout_completed_fetches_the_new_subscription(acme: Signup, stripe_on: FakeStripe, localstripe: str) -> None:
-    customer, sub = _active_subscription(acme, localstripe)
+    customer, sub = localstripe_subscription(acme, localstripe)
     session = {"id": "cs_test_1", "object": "checkout.session", "customer": customer, "subscription": sub["id"]}
     deliver(event("checkout.session.completed", session))
     assert _process() == ["applied: pro active"]
     assert Subscription.objects.get(tenant=acme.tenant).stripe_subscription_id == sub["id"]
 
 
-@pytest.mark.usefixtures("_localstripe_pro_plan")
+@pytest.mark.usefixtures("localstripe_pro_plan")
 def test_reconcile_resyncs_missed_webhooks(acme: Signup, stripe_on: FakeStripe, localstripe: str) -> None:
-    _, sub = _active_subscription(acme, localstripe)
+    _, sub = localstripe_subscription(acme, localstripe)
     out = StringIO()
     call_command("billing_reconcile", stdout=out)
     assert "customers=1 updated=1 errors=0" in out.getvalue()

@@ -1,0 +1,23 @@
+"""API exceptions with their own status, importable by parsers without the handler (DRF loads parsers while
+importing its views, which the handler module imports)."""
+
+from __future__ import annotations
+
+from rest_framework import exceptions, status
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
+
+
+class ServiceUnavailable(exceptions.APIException):
+    """A dependency is down: 503 with a code naming it and Retry-After, never a 500 (API.md 1.1)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    retry_after = 5
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail=detail, code=code)
+        self.wait = self.retry_after  # the handler turns `wait` into Retry-After
