@@ -1,5 +1,6 @@
 import type { NextConfig } from "next";
 import createNextIntlPlugin from "next-intl/plugin";
+import { securityHeaderRules } from "./src/lib/securityHeaders";
 
 const withNextIntl = createNextIntlPlugin("./src/i18n/request.ts");
 
@@ -11,6 +12,10 @@ const nextConfig: NextConfig = {
   output: "standalone",
   poweredByHeader: false,
   reactStrictMode: true,
+  // CSP, X-Frame-Options and Referrer-Policy (no-referrer where the URL carries a token): src/lib/securityHeaders.ts.
+  async headers() {
+    return securityHeaderRules(process.env.NODE_ENV === "development");
+  },
   // `/api/*` is NOT a rewrite: Next.js proxies external rewrites with changeOrigin, which replaces the
   // Host header, and Django picks the organisation from Host. src/app/api/[...path]/route.ts forwards instead.
 };

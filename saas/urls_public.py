@@ -9,8 +9,9 @@ from shared_apps.operator.admin_login import admin_login
 
 urlpatterns = [
     *common,
-    # django-allauth headless ("app" client): email verification, password reset, email addresses.
-    path("_allauth/", include("allauth.headless.urls")),
+    # django-allauth headless ("app" client): email verification, password reset, email addresses;
+    # only the endpoints the kit uses (saas/urls_allauth.py).
+    path("_allauth/", include("saas.urls_allauth")),
     path("api/v1/", include("saas.api.v1_public")),
     path("admin/login/", admin_login, name="admin-login"),  # rate limited; the rest of the admin as is
     path("admin/", admin.site.urls),

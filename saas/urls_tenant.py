@@ -7,7 +7,8 @@ from saas.urls_common import urlpatterns as common
 
 urlpatterns = [
     *common,
-    # django-allauth headless ("app" client): email verification, password reset, email addresses.
-    path("_allauth/", include("allauth.headless.urls")),
+    # django-allauth headless ("app" client): email verification, password reset, email addresses;
+    # only the endpoints the kit uses (saas/urls_allauth.py).
+    path("_allauth/", include("saas.urls_allauth")),
     path("api/v1/", include("saas.api.v1_tenant")),
 ]

@@ -111,7 +111,7 @@ def error_response(exc: exceptions.APIException) -> JsonResponse:
     error_type = "server_error" if exc.status_code >= 500 else "client_error"
     codes = exc.get_codes()
     code = codes if isinstance(codes, str) else "error"
-    response = _error(exc.status_code, error_type, code, str(exc.detail))
+    response = error_body(exc.status_code, error_type, code, str(exc.detail))
     if getattr(exc, "wait", None):
         response["Retry-After"] = str(int(exc.wait))  # type: ignore[attr-defined]
     return response
@@ -128,17 +128,17 @@ def as_api_validation_error(exc: DjangoValidationError) -> serializers.Validatio
     return serializers.ValidationError([serializers.ErrorDetail(str(e.message), code=e.code) for e in exc.error_list])
 
 
-def _error(status: int, error_type: str, code: str, detail: str) -> JsonResponse:
+def error_body(status: int, error_type: str, code: str, detail: str) -> JsonResponse:
     return JsonResponse({"type": error_type, "errors": [{"code": code, "detail": detail, "attr": None}]}, status=status)
 
 
 # Django's handlers for requests that never reach a DRF view (unknown paths, crashes outside DRF).
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return _error(404, "client_error", "not_found", "Not found.")
+    return error_body(404, "client_error", "not_found", "Not found.")
 
 
 def server_error(request: HttpRequest) -> JsonResponse:
-    return _error(500, "server_error", "error", "Server Error (500)")
+    return error_body(500, "server_error", "error", "Server Error (500)")
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
@@ -146,8 +146,8 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Jso
     api_exc = api_exception_for(exception) if exception is not None else None
     if api_exc is not None and api_exc.status_code < 500:
         return error_response(api_exc)
-    return _error(400, "client_error", "bad_request", "Bad request.")
+    return error_body(400, "client_error", "bad_request", "Bad request.")
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return _error(403, "client_error", "permission_denied", "You do not have permission to perform this action.")
+    return error_body(403, "client_error", "permission_denied", "You do not have permission to perform this action.")

@@ -1,4 +1,10 @@
-from rest_framework import pagination
+import re
+from typing import Any
+
+from rest_framework import pagination, serializers
+from rest_framework.request import Request
+
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -6,3 +12,27 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     page_size_query_param = "pageSize"
     max_page_size = 100
+
+    def get_page_size(self, request: Request) -> int:
+        # DRF ignores a pageSize it cannot read; the schema says a whole number of at least 1, so anything
+        # else is the client's mistake, said as a 400 naming the parameter. Over the cap is capped (API.md).
+        values = request.query_params.getlist(self.page_size_query_param)
+        if not values:
+            return int(self.page_size or self.max_page_size)
+        if len(values) != 1 or not _WHOLE_NUMBER.fullmatch(values[0]) or int(values[0]) < 1:
+            raise serializers.ValidationError(
+                {self.page_size_query_param: ["Must be one whole number of at least 1."]}, code="invalid"
+            )
+        if len(values[0]) > 9:  # over the cap whatever its value (and no 5,000-digit int() to parse)
+            return self.max_page_size
+        return min(int(values[0]), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["minimum"] = 1
+                parameter["description"] = f"Number of results per page, at most {self.max_page_size} (more is capped)."
+            elif parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters

@@ -9,7 +9,8 @@ from .env import env
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's backend, signing in by the account's login only (never by an unverified address row).
+    "shared_apps.accounts.adapters.AuthenticationBackend",
 ]
 
 ACCOUNT_ADAPTER = "shared_apps.accounts.adapters.AccountAdapter"
@@ -31,6 +32,11 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
+# An account has one address, its login (User.email). A change adds a pending address that replaces the
+# login only once verified through the link sent to it; until then the old one signs in and the new one
+# matches nothing (no login, no invitation, no reset). Stricter rules on top of allauth's (verified-only
+# primary, an address another account uses -> 400 email_taken): shared_apps/accounts/headless.py.
+ACCOUNT_CHANGE_EMAIL = True
 # "optional" (default) or "mandatory".
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""

@@ -10,8 +10,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ("rest_framework.permissions.IsAuthenticated",),
     "DEFAULT_PAGINATION_CLASS": "saas.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
-    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",  # with ours: EXCEPTION_HANDLER_CLASS
+    "DEFAULT_SCHEMA_CLASS": "saas.api.openapi.AutoSchema",  # the error responses every operation can produce
 }
 DRF_STANDARDIZED_ERRORS = {
     # Maps every Django and library exception to the error shape and its status (saas/api/errors.py).
@@ -26,6 +26,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "CAMELIZE_NAMES": True,
+    # Request and response components apart: what a client may send (writable fields, no blank names,
+    # files as binary) is not what it gets back.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # A PATCH body is what the view's serializer requires (our PATCH views validate it whole, not partial).
+    "COMPONENT_SPLIT_PATCH": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

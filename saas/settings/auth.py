@@ -26,6 +26,12 @@ SIMPLE_JWT = {
     "USER_ID_CLAIM": "user_id",
 }
 
+# A refresh token that was just rotated may be presented again for this many seconds and gets a working
+# pair of the same family (parallel tabs, a retried request whose answer was lost), like Okta's grace period
+# and Auth0's reuse interval. After it, a rotated token coming back means a copy exists: the family is revoked.
+# 0 turns the grace off (every reuse revokes).
+JWT_REFRESH_REUSE_GRACE_SECONDS = max(0, env.int("JWT_REFRESH_REUSE_GRACE_SECONDS", default=10))
+
 # The refresh token also travels as an httpOnly, host-only cookie for browsers.
 REFRESH_COOKIE_NAME = "refresh_token"
 REFRESH_COOKIE_PATH = "/api/v1/auth/"

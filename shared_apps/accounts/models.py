@@ -49,8 +49,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 class RefreshTokenRecord(models.Model):
     """One issued refresh token. Tokens rotated from one login share a `family`.
 
-    simplejwt has no families: presenting a token that was already rotated means it was copied, so the
-    whole family (every token descended from that login) is revoked.
+    simplejwt has no families: presenting a token that was already rotated, later than
+    JWT_REFRESH_REUSE_GRACE_SECONDS after its rotation, means it was copied, so the whole family (every
+    token descended from that login) is revoked. Within that window it is a parallel tab or a retry.
     """
 
     jti = models.CharField(max_length=64, unique=True)

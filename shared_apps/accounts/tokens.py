@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
@@ -75,22 +76,51 @@ def _decode_refresh(raw: str, tenant: Tenant | None) -> RefreshToken:
         raise TokenInvalidError(str(exc)) from exc
     if token.get("tid") != tenant_claim(tenant):
         raise TokenInvalidError("token belongs to another tenant")
+    if "fam" not in token:
+        raise TokenInvalidError("token has no family: not one of ours")
     return token
 
 
-def token_refresh(*, raw: str, tenant: Tenant | None) -> TokenPair:
-    """Rotate: the presented token stops working and a new one of the same family is returned.
+def _family_lock(family: uuid.UUID | str) -> None:
+    """Serialise every change to one family until the transaction ends (PostgreSQL advisory lock).
 
-    A token presented after it was rotated revokes the whole family (a copy is in someone's hands).
+    A row lock on the presented token alone leaves a gap: a revocation's UPDATE works on the snapshot its
+    statement started with, so a token another transaction is minting for the same family at that moment
+    would survive it. With this lock a refresh, a reuse and a logout of one family run one after another,
+    and the revoking UPDATE (a new statement, a new snapshot) sees every token minted before it.
+    """
+    key = uuid.UUID(str(family)).int >> 64  # 64 of the UUID's random bits; a collision only serialises more
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key - (1 << 64) if key >= 1 << 63 else key])
+
+
+def _family_revoke(family: uuid.UUID | str, now: datetime) -> None:
+    RefreshTokenRecord.objects.filter(family=family, revoked_at=None).update(revoked_at=now)
+
+
+def _within_reuse_grace(rotated_at: datetime, now: datetime) -> bool:
+    return now - rotated_at <= timedelta(seconds=settings.JWT_REFRESH_REUSE_GRACE_SECONDS)
+
+
+def token_refresh(*, raw: str, tenant: Tenant | None) -> TokenPair:
+    """Rotate: the presented token is marked rotated and a new one of the same family is returned.
+
+    Presented again within JWT_REFRESH_REUSE_GRACE_SECONDS of its rotation (parallel tabs, a retry whose
+    answer was lost), it gets another working pair of the same family. Presented after that, a copy is in
+    someone's hands: the whole family is revoked.
     """
     token = _decode_refresh(raw, tenant)
-    now = timezone.now()
     with transaction.atomic():
+        _family_lock(token["fam"])
+        # The row lock too: tokens_revoke (member removal, deactivation) takes no family lock.
         record = RefreshTokenRecord.objects.select_for_update().filter(jti=token["jti"]).first()
+        # Read once the locks are held: time spent waiting behind a parallel refresh of the same token
+        # must not count against the grace window.
+        now = timezone.now()
         if record is None or record.revoked_at is not None:
             raise TokenInvalidError("token revoked")
-        if record.rotated_at is not None:
-            RefreshTokenRecord.objects.filter(family=record.family, revoked_at=None).update(revoked_at=now)
+        if record.rotated_at is not None and not _within_reuse_grace(record.rotated_at, now):
+            _family_revoke(record.family, now)
             refusal = "token reused: its family is revoked"
         else:
             user = User.objects.filter(pk=record.user_id, is_active=True).first()
@@ -100,20 +130,24 @@ def token_refresh(*, raw: str, tenant: Tenant | None) -> TokenPair:
                 else None
             )
             if user is not None and (tenant is None or membership is not None):
-                record.rotated_at = now
-                record.save(update_fields=["rotated_at"])
+                if record.rotated_at is None:
+                    # The grace window runs from the first rotation; a reuse within it does not extend it.
+                    record.rotated_at = now
+                    record.save(update_fields=["rotated_at"])
                 extra = {key: token[key] for key in ("imp", "imp_write") if key in token}
                 return _issue(user=user, tenant=tenant, membership=membership, family=record.family, extra=extra)
-            RefreshTokenRecord.objects.filter(family=record.family, revoked_at=None).update(revoked_at=now)
+            _family_revoke(record.family, now)
             refusal = "the account or membership is no longer active"
     # Refused after the transaction on purpose: the revocation above must commit.
     raise TokenInvalidError(refusal)
 
 
 def token_family_revoke(*, raw: str, tenant: Tenant | None) -> None:
-    """Logout: the presented token's family stops working."""
+    """Logout: the presented token's family stops working, including a token a parallel refresh mints."""
     token = _decode_refresh(raw, tenant)
-    RefreshTokenRecord.objects.filter(family=token["fam"], revoked_at=None).update(revoked_at=timezone.now())
+    with transaction.atomic():
+        _family_lock(token["fam"])
+        _family_revoke(token["fam"], timezone.now())
 
 
 def tokens_revoke(*, user: User, tenant: Tenant | None = None) -> int:

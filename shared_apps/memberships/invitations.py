@@ -74,8 +74,20 @@ def invitation_by_token(*, tenant: Tenant, token: str) -> Invitation:
     return invitation_list(tenant=tenant).select_related("tenant").get(token_hash=_token_hash(token))
 
 
+def invited_account(*, email: str) -> User | None:
+    """The account an invitation to `email` belongs to: the one that verified the address, else the one
+    whose login it is. Never an account that merely lists it unverified (a pending change, anyone can
+    type anyone's address): for that address the invitation makes a new account, its token proving the
+    mailbox. Accepting into a matched account takes that account's password as well."""
+    email = normalise_email(email)
+    verified = EmailAddress.objects.filter(email__iexact=email, verified=True).select_related("user").first()
+    if verified is not None:
+        return verified.user
+    return User.objects.filter(email=email).first()
+
+
 def account_exists(*, email: str) -> bool:
-    return User.objects.filter(email=normalise_email(email)).exists()
+    return invited_account(email=email) is not None
 
 
 # ---- services -------------------------------------------------------------------------------------------
@@ -172,10 +184,10 @@ def invitation_resend(*, tenant: Tenant, actor: Membership, invitation_id: UUID)
 
 
 def invitation_accept(*, tenant: Tenant, token: str, password: str, full_name: str = "") -> Membership:
-    """Join the organisation as the invited email's account: created with `password` if the email has
+    """Join the organisation as the invited email's account (invited_account): created with `password` if it has
     none; otherwise `password` must be that account's (InvitationCredentialsError)."""
     invitation = invitation_by_token(tenant=tenant, token=token)
-    user = User.objects.filter(email=invitation.email).first()
+    user = invited_account(email=invitation.email)
     password_hash = ""
     # Password checks and hashing are slow on purpose: done before the transaction takes its locks.
     if user is not None:
@@ -214,7 +226,8 @@ def invitation_accept(*, tenant: Tenant, token: str, password: str, full_name: s
 
 
 def _email_verified(*, user: User, email: str) -> None:
-    """The invitation reached this mailbox: the address is verified (allauth's record of it)."""
+    """The invitation reached this mailbox: the address is verified (allauth's record of it). `user` is
+    the invited_account of `email` (its login or already its verified address) or was just made for it."""
     address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
     if address is None:
         has_primary = EmailAddress.objects.filter(user=user, primary=True).exists()

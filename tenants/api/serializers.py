@@ -4,8 +4,10 @@ from typing import Any
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from saas.api.fields import StrictCharField
 from shared_apps.accounts.api.serializers import TenantBriefSerializer, UserBriefSerializer
 from shared_apps.accounts.models import User, normalise_email
 from shared_apps.accounts.selectors import user_exists
@@ -15,7 +17,14 @@ from ..selectors import subdomain_availability
 from ..services import EMAIL_TAKEN_MESSAGE
 
 
-class SubdomainField(serializers.CharField):
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^[A-Za-z0-9][A-Za-z0-9-]{1,61}[A-Za-z0-9]$",
+        "description": "3-63 letters, digits and inner hyphens (lower-cased); reserved and taken names are refused.",
+    }
+)
+class SubdomainField(StrictCharField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=63, trim_whitespace=True, **kwargs)
 
@@ -26,7 +35,7 @@ class SubdomainField(serializers.CharField):
 class TenantCreateInputSerializer(serializers.Serializer):
     """A new organisation: for signup, and for an existing account adding another one."""
 
-    organisation_name = serializers.CharField(max_length=200, trim_whitespace=True)
+    organisation_name = StrictCharField(max_length=200, trim_whitespace=True)
     subdomain = SubdomainField()
 
     def validate_subdomain(self, value: str) -> str:
@@ -38,8 +47,8 @@ class TenantCreateInputSerializer(serializers.Serializer):
 
 class SignupInputSerializer(TenantCreateInputSerializer):
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=256)
-    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    password = StrictCharField(write_only=True, trim_whitespace=False, max_length=256)
+    full_name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
 
     def validate_email(self, value: str) -> str:
         email = normalise_email(value)
@@ -61,7 +70,7 @@ class SignupInputSerializer(TenantCreateInputSerializer):
 
 class SignupTenantSerializer(TenantBriefSerializer):
     url = serializers.URLField()
-    status = serializers.CharField()
+    status = StrictCharField()
 
 
 class SignupOutputSerializer(serializers.Serializer):
@@ -70,11 +79,15 @@ class SignupOutputSerializer(serializers.Serializer):
 
 
 class SubdomainCheckInputSerializer(serializers.Serializer):
-    subdomain = SubdomainField()
+    # Any text: the answer says whether and why it is unavailable (`reason: invalid` for a malformed one).
+    subdomain = StrictCharField(max_length=63, trim_whitespace=True)
+
+    def validate_subdomain(self, value: str) -> str:
+        return value.lower()
 
 
 class SubdomainCheckOutputSerializer(serializers.Serializer):
-    subdomain = serializers.CharField()
+    subdomain = StrictCharField()
     available = serializers.BooleanField()
-    reason = serializers.CharField(required=False, help_text="Why it is unavailable: invalid, reserved or taken.")
-    detail = serializers.CharField(required=False, help_text="A sentence to show next to the field.")
+    reason = StrictCharField(required=False, help_text="Why it is unavailable: invalid, reserved or taken.")
+    detail = StrictCharField(required=False, help_text="A sentence to show next to the field.")

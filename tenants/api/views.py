@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -58,12 +58,12 @@ class SubdomainCheckView(APIView):
     permission_classes = ()
 
     @extend_schema(
-        parameters=[OpenApiParameter("subdomain", str, required=True)],
+        parameters=[SubdomainCheckInputSerializer],
         responses={200: SubdomainCheckOutputSerializer},
         tags=["signup"],
     )
     def get(self, request: Request) -> Response:
-        query = SubdomainCheckInputSerializer(data=request.query_params)
+        query = SubdomainCheckInputSerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         availability = subdomain_availability(subdomain=query.validated_data["subdomain"])
         body: dict[str, object] = {"subdomain": availability.subdomain, "available": availability.available}

@@ -15,7 +15,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -89,6 +89,9 @@ def gunicorn(
             process.stderr.close()
 
 
+STAND_IN_OWN_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy", "X-Content-Type-Options")
+
+
 class _FrontendStandIn(BaseHTTPRequestHandler):
     """Answers like the Next.js server would for a page, and says what it received."""
 
@@ -97,6 +100,9 @@ class _FrontendStandIn(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
+        # Values of its own for the headers nginx owns: the proxy must replace them, not send two.
+        for name in STAND_IN_OWN_HEADERS:
+            self.send_header(name, "stand-in")
         self.end_headers()
         self.wfile.write(body)
 
@@ -223,6 +229,8 @@ class Reply:
     status: int
     headers: dict[str, str]
     body: bytes
+    # Every header line as sent (`headers` keeps one value per name).
+    header_lines: list[tuple[str, str]] = field(default_factory=list)
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -235,6 +243,7 @@ def get(port: int, host: str, path: str, *, tls: bool = True) -> Reply:
     try:
         connection.request("GET", path, headers={"Host": host})
         response = connection.getresponse()
-        return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+        lines = [(k.lower(), v) for k, v in response.getheaders()]
+        return Reply(response.status, dict(lines), response.read(), lines)
     finally:
         connection.close()

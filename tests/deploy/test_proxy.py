@@ -7,6 +7,7 @@ Next.js server that reports what it received). A foreign host never gets through
 
 from __future__ import annotations
 
+import json
 import ssl
 import subprocess
 from collections.abc import Iterator
@@ -16,6 +17,16 @@ import pytest
 
 from tenants.services import Signup
 from tests.deploy import servers
+
+# The frontend's own values (next.config.ts reads the same file): nginx must send exactly these.
+SECURITY = json.loads((servers.ROOT / "frontend" / "src" / "lib" / "security-headers.json").read_text())
+TOKEN_PAGES = [
+    "/accept-invite?token=secret-token",
+    "/reset-password?key=secret-key",
+    "/verify-email?key=secret-key",
+    "/auth/handoff?code=secret-code",
+    "/reset-password/?key=secret-key",
+]
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +122,47 @@ def test_a_foreign_host_gets_nothing(proxy: tuple[int, int]) -> None:
         servers.get(https_port, "evil.example", "/api/test/schema/")
     with pytest.raises(ConnectionError):  # 444: the connection is closed without an answer
         servers.get(http_port, "evil.example", "/", tls=False)
+
+
+def _one(reply: servers.Reply, name: str) -> str:
+    values = [value for key, value in reply.header_lines if key == name]
+    assert len(values) == 1, f"{name}: {values}"  # the frontend's copy is replaced, not doubled
+    return values[0]
+
+
+@pytest.mark.parametrize("path", ["/", "/projects/42", "/login?next=/members", "/accept-invite-help", *TOKEN_PAGES])
+def test_pages_get_the_security_headers_and_token_pages_no_referrer(
+    proxy: tuple[int, int], acme: Signup, path: str
+) -> None:
+    _, https_port = proxy
+    reply = servers.get(https_port, acme.host, path)
+    assert reply.status == 200, reply.body
+    assert reply.json()["path"] == path  # the token page still reaches the frontend, query string and all
+    csp = _one(reply, "content-security-policy")
+    assert csp == SECURITY["contentSecurityPolicy"]
+    assert "frame-ancestors 'none'" in csp.split("; ") and "unsafe-eval" not in csp
+    assert _one(reply, "x-frame-options") == "DENY"
+    assert _one(reply, "x-content-type-options") == "nosniff"
+    expected = "no-referrer" if path in TOKEN_PAGES else "strict-origin-when-cross-origin"
+    assert _one(reply, "referrer-policy") == expected
+
+
+def test_token_pages_of_nginx_are_those_of_the_frontend() -> None:
+    routes = (servers.DEPLOY / "nginx" / "templates" / "saas.conf.template").read_text()
+    listed = "|".join(page.lstrip("/") for page in SECURITY["tokenPages"])
+    assert f"~^/({listed})/?$ {SECURITY['tokenPageReferrerPolicy']};" in routes
+
+
+def test_a_token_page_on_the_public_host_sends_no_referrer(proxy: tuple[int, int]) -> None:
+    _, https_port = proxy
+    reply = servers.get(https_port, "localhost", "/reset-password?key=secret-key")
+    assert reply.status == 200
+    assert _one(reply, "referrer-policy") == "no-referrer"
+
+
+def test_the_api_keeps_djangos_own_headers(proxy: tuple[int, int], acme: Signup) -> None:
+    _, https_port = proxy
+    reply = servers.get(https_port, acme.host, "/api/test/schema/")
+    assert reply.status == 200
+    assert _one(reply, "x-frame-options") == "DENY"
+    assert _one(reply, "referrer-policy") == "same-origin"  # Django's SECURE_REFERRER_POLICY, untouched

@@ -2,18 +2,20 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from saas.api.fields import StrictCharField
+
 
 class LoginInputSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=256, trim_whitespace=False)
+    password = StrictCharField(max_length=256, trim_whitespace=False)
 
 
 class RefreshInputSerializer(serializers.Serializer):
-    refresh = serializers.CharField(required=False, help_text="Omit to use the refresh cookie.")
+    refresh = StrictCharField(required=False, help_text="Omit to use the refresh cookie.")
 
 
 class CodeInputSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=128)
+    code = StrictCharField(max_length=128)
 
 
 # Output shapes build on two briefs, so a user or an organisation reads the same in every response.
@@ -23,35 +25,35 @@ class UserBriefSerializer(serializers.Serializer):
 
 
 class UserSerializer(UserBriefSerializer):
-    full_name = serializers.CharField()
+    full_name = StrictCharField()
 
 
 class TenantBriefSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    name = serializers.CharField()
-    subdomain = serializers.CharField()
+    name = StrictCharField()
+    subdomain = StrictCharField()
 
 
 class TokenPairSerializer(serializers.Serializer):
-    access = serializers.CharField()
-    refresh = serializers.CharField()
+    access = StrictCharField()
+    refresh = StrictCharField()
 
 
 class LoginOutputSerializer(TokenPairSerializer):
     user = UserSerializer()
-    role = serializers.CharField(required=False, help_text="On a tenant host: the role in this organisation.")
+    role = StrictCharField(required=False, help_text="On a tenant host: the role in this organisation.")
 
 
 class MeSerializer(UserSerializer):
-    role = serializers.CharField()
+    role = StrictCharField()
     tenant = TenantBriefSerializer()
     impersonated_by = UserBriefSerializer(allow_null=True)
 
 
 class AccountTenantSerializer(TenantBriefSerializer):
     url = serializers.URLField()
-    role = serializers.CharField()
-    status = serializers.CharField()
+    role = StrictCharField()
+    status = StrictCharField()
 
 
 class UrlSerializer(serializers.Serializer):

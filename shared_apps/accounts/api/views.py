@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
@@ -16,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from saas.api.errors import as_api_validation_error
+from saas.api.openapi import error_response
 from saas.api.pagination import PageNumberPagination
 from saas.api.ratelimit import client_ip, rate_limit
 from shared_apps.accounts.login_codes import LoginCodeInvalidError, login_code_create, login_code_redeem
@@ -112,7 +111,11 @@ class LoginView(PublicEndpoint):
     """Sign in. On a tenant host: a token for that organisation, members only. On the public host: the
     account token (tenant claim "public") for the organisation switcher and operators."""
 
-    @extend_schema(request=LoginInputSerializer, responses={200: LoginOutputSerializer}, tags=["auth"])
+    @extend_schema(
+        request=LoginInputSerializer,
+        responses={200: LoginOutputSerializer, 401: error_response(401), 403: error_response(403)},
+        tags=["auth"],
+    )
     def post(self, request: Request) -> Response:
         data = LoginInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -134,10 +137,30 @@ class LoginView(PublicEndpoint):
         return session_response(pair, user, membership)
 
 
+_COOKIE_CSRF_DOC = (
+    "Without `refresh` in the body the `refresh_token` cookie is used, and then the request must carry the "
+    "header `X-Requested-With` (any value); without it: 403 `csrf_header_missing`, and nothing changes. "
+    "Clients that send the token in the body need no header."
+)
+
+
 class RefreshView(PublicEndpoint):
-    @extend_schema(request=RefreshInputSerializer, responses={200: TokenPairSerializer}, tags=["auth"])
+    @extend_schema(
+        request=RefreshInputSerializer,
+        responses={200: TokenPairSerializer, 401: error_response(401), 403: error_response(403)},
+        tags=["auth"],
+        description=(
+            "Rotate a refresh token: a new pair of the same family, and the refresh cookie is set to the new "
+            "token. The presented token is then rotated; presented again within "
+            "`JWT_REFRESH_REUSE_GRACE_SECONDS` (default 10) of its rotation (parallel tabs, a retried request) "
+            "it answers 200 with another working pair of the same family. Presented after that window it "
+            "revokes the whole family (every token descended from that login): 401 `token_not_valid`. "
+            + _COOKIE_CSRF_DOC
+        ),
+    )
     def post(self, request: Request) -> Response:
         rate_limit("refresh_ip", client_ip(request._request))
+        RefreshInputSerializer(data=request.data).is_valid(raise_exception=True)  # a malformed body is a 400
         raw = refresh_from(request)
         if not raw:
             raise RefreshNotValid
@@ -150,8 +173,17 @@ class RefreshView(PublicEndpoint):
 
 
 class LogoutView(PublicEndpoint):
-    @extend_schema(request=RefreshInputSerializer, responses={204: None}, tags=["auth"])
+    @extend_schema(
+        request=RefreshInputSerializer,
+        responses={204: None, 403: error_response(403)},
+        tags=["auth"],
+        description=(
+            "End the session: the token's whole family is revoked and the refresh cookie cleared (204, also "
+            "when the token was already unusable). " + _COOKIE_CSRF_DOC
+        ),
+    )
     def post(self, request: Request) -> Response:
+        RefreshInputSerializer(data=request.data).is_valid(raise_exception=True)  # a malformed body is a 400
         raw = refresh_from(request)
         if raw:
             with contextlib.suppress(TokenInvalidError):  # already unusable: logging out still succeeds
@@ -162,7 +194,9 @@ class LogoutView(PublicEndpoint):
 class HandoffRedeemView(PublicEndpoint):
     """Exchange a one-time link's code (handoff or impersonation) for a token pair on this host."""
 
-    @extend_schema(request=CodeInputSerializer, responses={200: LoginOutputSerializer}, tags=["auth"])
+    @extend_schema(
+        request=CodeInputSerializer, responses={200: LoginOutputSerializer, 401: error_response(401)}, tags=["auth"]
+    )
     def post(self, request: Request) -> Response:
         rate_limit("handoff_ip", client_ip(request._request))
         data = CodeInputSerializer(data=request.data)
@@ -212,6 +246,7 @@ class AccountTenantsView(APIView):
     """The organisations of the signed-in account (public host), and adding another one."""
 
     permission_classes = (IsAccount,)
+    pagination_class = PageNumberPagination  # read by the schema: the list is paginated
 
     @extend_schema(responses={200: AccountTenantSerializer(many=True)}, tags=["account"])
     def get(self, request: Request) -> Response:
@@ -238,14 +273,11 @@ class AccountTenantsView(APIView):
         rate_limit("signup_ip", client_ip(request._request))
         data = TenantCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            tenant, host = tenant_create(
-                name=data.validated_data["organisation_name"],
-                subdomain=data.validated_data["subdomain"],
-                owner=_user(request),
-            )
-        except DjangoValidationError as exc:
-            raise as_api_validation_error(exc) from exc
+        tenant, host = tenant_create(
+            name=data.validated_data["organisation_name"],
+            subdomain=data.validated_data["subdomain"],
+            owner=_user(request),
+        )
         body = {
             "id": tenant.id,
             "name": tenant.name,

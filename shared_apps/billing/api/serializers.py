@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from saas.api.fields import StrictCharField
+
 from ..models import Plan
 
 
 class PlanSerializer(serializers.ModelSerializer[Plan]):
-    features = serializers.ListField(child=serializers.CharField())
+    features = serializers.ListField(child=StrictCharField())
     trial_days = serializers.IntegerField()
 
     class Meta:
@@ -29,9 +31,9 @@ class SeatsSerializer(serializers.Serializer[dict[str, int | None]]):
 
 
 class BillingSerializer(serializers.Serializer[dict[str, object]]):
-    plan = serializers.CharField(help_text="The code of the plan in force (the free plan when none is paid).")
-    plan_name = serializers.CharField()
-    status = serializers.CharField(help_text="free, trialing, active, past_due, unpaid (Stripe's status otherwise).")
+    plan = StrictCharField(help_text="The code of the plan in force (the free plan when none is paid).")
+    plan_name = StrictCharField()
+    status = StrictCharField(help_text="free, trialing, active, past_due, unpaid (Stripe's status otherwise).")
     seats = SeatsSerializer()
     storage_limit_bytes = serializers.IntegerField(allow_null=True)
     trial_ends_at = serializers.DateTimeField(allow_null=True)
@@ -40,11 +42,11 @@ class BillingSerializer(serializers.Serializer[dict[str, object]]):
     read_only_from = serializers.DateTimeField(
         allow_null=True, help_text="When writes stop (402) because a payment failed; null when paid up."
     )
-    features = serializers.ListField(child=serializers.CharField())
+    features = serializers.ListField(child=StrictCharField())
 
 
 class CheckoutSerializer(serializers.Serializer[dict[str, str]]):
-    plan = serializers.CharField(max_length=40)
+    plan = StrictCharField(max_length=40)
 
 
 class WebhookAckSerializer(serializers.Serializer[dict[str, bool]]):

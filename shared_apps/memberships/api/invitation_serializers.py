@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from saas.api.fields import StrictCharField
+
 from ..models import Invitation, Membership
 
 
@@ -28,17 +30,17 @@ class InvitationSerializer(serializers.Serializer):
 
 
 class InvitationPreviewQuerySerializer(serializers.Serializer):
-    token = serializers.CharField(max_length=200)
+    token = StrictCharField(max_length=200)
 
 
 class InvitationPreviewSerializer(serializers.Serializer):
-    organisation_name = serializers.CharField()
+    organisation_name = StrictCharField()
     email = serializers.EmailField()
     role = serializers.ChoiceField(choices=Membership.Role.choices)
     account_exists = serializers.BooleanField()
 
 
 class InvitationAcceptSerializer(serializers.Serializer):
-    token = serializers.CharField(max_length=200)
-    password = serializers.CharField(max_length=256, trim_whitespace=False)
-    full_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    token = StrictCharField(max_length=200)
+    password = StrictCharField(max_length=256, trim_whitespace=False)
+    full_name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")

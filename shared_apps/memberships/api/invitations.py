@@ -6,8 +6,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
@@ -16,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from saas.api.errors import as_api_validation_error
+from saas.api.openapi import error_response
 from saas.api.ratelimit import client_ip, rate_limit
 from shared_apps.accounts.api.serializers import LoginOutputSerializer
 from shared_apps.accounts.api.views import InvalidCredentials, session_response
@@ -59,16 +57,6 @@ def _actor(request: Request) -> Membership:
     return membership
 
 
-def _service_errors(exc: Exception) -> Exception:
-    if isinstance(exc, Invitation.DoesNotExist):
-        return exceptions.NotFound()
-    if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied(str(exc))
-    if isinstance(exc, DjangoValidationError):
-        return as_api_validation_error(exc)
-    raise exc
-
-
 def _row(invitation: Invitation) -> dict[str, Any]:
     inviter = invitation.invited_by
     return {
@@ -96,15 +84,12 @@ class InvitationListView(GenericAPIView):
         data.is_valid(raise_exception=True)
         tenant = _tenant(request)
         rate_limit("invitations_tenant", str(tenant.id))
-        try:
-            invitation = invitation_create(
-                tenant=tenant,
-                inviter=_actor(request),
-                email=data.validated_data["email"],
-                role=data.validated_data["role"],
-            )
-        except (DjangoPermissionDenied, DjangoValidationError) as exc:
-            raise _service_errors(exc) from exc
+        invitation = invitation_create(
+            tenant=tenant,
+            inviter=_actor(request),
+            email=data.validated_data["email"],
+            role=data.validated_data["role"],
+        )
         return Response(InvitationSerializer(_row(invitation)).data, status=status.HTTP_201_CREATED)
 
 
@@ -113,10 +98,7 @@ class InvitationDetailView(APIView):
 
     @extend_schema(responses={204: None}, tags=["invitations"])
     def delete(self, request: Request, invitation_id: UUID) -> Response:
-        try:
-            invitation_revoke(tenant=_tenant(request), actor=_actor(request), invitation_id=invitation_id)
-        except (Invitation.DoesNotExist, DjangoPermissionDenied) as exc:
-            raise _service_errors(exc) from exc
+        invitation_revoke(tenant=_tenant(request), actor=_actor(request), invitation_id=invitation_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -127,10 +109,7 @@ class InvitationResendView(APIView):
     def post(self, request: Request, invitation_id: UUID) -> Response:
         tenant = _tenant(request)
         rate_limit("invitations_tenant", str(tenant.id))
-        try:
-            invitation = invitation_resend(tenant=tenant, actor=_actor(request), invitation_id=invitation_id)
-        except (Invitation.DoesNotExist, DjangoPermissionDenied, DjangoValidationError) as exc:
-            raise _service_errors(exc) from exc
+        invitation = invitation_resend(tenant=tenant, actor=_actor(request), invitation_id=invitation_id)
         return Response(InvitationSerializer(_row(invitation)).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -142,12 +121,12 @@ class InvitationPreviewView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("token", str, required=True)],
-        responses={200: InvitationPreviewSerializer},
+        responses={200: InvitationPreviewSerializer, 404: error_response(404)},
         tags=["invitations"],
     )
     def get(self, request: Request) -> Response:
         rate_limit("invitation_accept_ip", client_ip(request._request))
-        query = InvitationPreviewQuerySerializer(data=request.query_params)
+        query = InvitationPreviewQuerySerializer(data=request.query_params.dict())
         if not query.is_valid():
             raise exceptions.NotFound
         try:
@@ -169,7 +148,11 @@ class InvitationAcceptView(APIView):
     authentication_classes = ()
     permission_classes = ()
 
-    @extend_schema(request=InvitationAcceptSerializer, responses={200: LoginOutputSerializer}, tags=["invitations"])
+    @extend_schema(
+        request=InvitationAcceptSerializer,
+        responses={200: LoginOutputSerializer, 401: error_response(401), 404: error_response(404)},
+        tags=["invitations"],
+    )
     def post(self, request: Request) -> Response:
         rate_limit("invitation_accept_ip", client_ip(request._request))
         data = InvitationAcceptSerializer(data=request.data)
@@ -184,8 +167,6 @@ class InvitationAcceptView(APIView):
             )
         except InvitationCredentialsError as exc:
             raise InvalidCredentials from exc  # the same answer as a failed login
-        except (Invitation.DoesNotExist, DjangoValidationError) as exc:
-            raise _service_errors(exc) from exc
         pair = token_pair_issue(user=membership.user, tenant=tenant, membership=membership)
         return session_response(pair, membership.user, membership)
 

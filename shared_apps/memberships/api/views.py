@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from saas.api.errors import as_api_validation_error
+from saas.api.openapi import error_response
 from tenants.permissions import IsTenantMember, request_membership
 
 from ..models import Membership
@@ -38,28 +36,15 @@ class MemberDetailView(GenericAPIView):
         tenant = request._request.tenant  # type: ignore[attr-defined]
         actor = request_membership(request)
         assert actor is not None
-        try:
-            member = member_role_change(
-                tenant=tenant, actor=actor, user_id=user_id, role=Membership.Role(data.validated_data["role"])
-            )
-        except Membership.DoesNotExist as exc:
-            raise exceptions.NotFound from exc
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
-        except DjangoValidationError as exc:
-            raise as_api_validation_error(exc) from exc
+        member = member_role_change(
+            tenant=tenant, actor=actor, user_id=user_id, role=Membership.Role(data.validated_data["role"])
+        )
         return Response(MemberSerializer(member_get(tenant=tenant, user_id=member.user_id)).data)
 
-    @extend_schema(responses={204: None}, tags=["members"])
+    # 400 `last_owner`: the organisation's last owner cannot leave.
+    @extend_schema(responses={204: None, 400: error_response(400)}, tags=["members"])
     def delete(self, request: Request, user_id: int) -> Response:
         actor = request_membership(request)
         assert actor is not None
-        try:
-            member_remove(tenant=request._request.tenant, actor=actor, user_id=user_id)  # type: ignore[attr-defined]
-        except Membership.DoesNotExist as exc:
-            raise exceptions.NotFound from exc
-        except DjangoPermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
-        except DjangoValidationError as exc:
-            raise as_api_validation_error(exc) from exc
+        member_remove(tenant=request._request.tenant, actor=actor, user_id=user_id)  # type: ignore[attr-defined]
         return Response(status=status.HTTP_204_NO_CONTENT)

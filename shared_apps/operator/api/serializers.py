@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from saas.api.fields import StrictCharField
 from shared_apps.accounts.api.serializers import UrlSerializer
 from tenants.selectors import tenant_url
 
@@ -13,11 +14,11 @@ from ..selectors import subdomain_of
 
 class OperatorTenantSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField()
-    name = serializers.CharField()
+    name = StrictCharField()
     subdomain = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
-    status = serializers.CharField()
-    plan = serializers.CharField(source="plan_code")
+    status = StrictCharField()
+    plan = StrictCharField(source="plan_code")
     member_count = serializers.IntegerField()
     storage_bytes = serializers.IntegerField()
     created_at = serializers.DateTimeField()
@@ -66,7 +67,7 @@ class AuditLogSerializer(serializers.ModelSerializer[AuditLog]):
 
 
 class ReasonInputSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    reason = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class DeleteInputSerializer(ReasonInputSerializer):
@@ -76,18 +77,18 @@ class DeleteInputSerializer(ReasonInputSerializer):
 
 
 class ImpersonateInputSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=2000)
+    reason = StrictCharField(max_length=2000)
     user_id = serializers.IntegerField(required=False, allow_null=True, default=None)
     write = serializers.BooleanField(required=False, default=False)
 
 
 class SubdomainInputSerializer(serializers.Serializer[Any]):
-    subdomain = serializers.CharField(max_length=63)
+    subdomain = StrictCharField(max_length=63)
     redirect_days = serializers.IntegerField(required=False, min_value=0, max_value=365, default=None)
 
 
 class TableRowsSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField()
+    name = StrictCharField()
     rows = serializers.IntegerField()
 
 

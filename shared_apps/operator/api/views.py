@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, HttpResponseRedirect
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from saas.api.errors import ApiError, as_api_validation_error
+from saas.api.errors import ApiError
 from saas.api.pagination import PageNumberPagination
 from saas.api.ratelimit import client_ip
 from shared_apps.accounts.models import User
@@ -44,6 +43,7 @@ from .serializers import (
 class OperatorView(APIView):
     authentication_classes = (OperatorAuthentication,)
     permission_classes = (IsOperator,)
+    pagination_class = PageNumberPagination  # read by the schema: list answers are paginated (_paginated)
 
     def operator(self) -> User:
         assert isinstance(self.request.user, User)
@@ -90,21 +90,15 @@ class TenantSuspendView(OperatorView):
     def post(self, request: Request, tenant_id: str) -> Response:
         data = ReasonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            tenant_suspend(tenant=self.tenant(tenant_id), actor=self.operator(), ip=self.ip(),
-                           reason=data.validated_data["reason"])  # fmt: skip
-        except DjangoValidationError as exc:
-            raise as_api_validation_error(exc) from exc
+        tenant_suspend(tenant=self.tenant(tenant_id), actor=self.operator(), ip=self.ip(),
+                       reason=data.validated_data["reason"])  # fmt: skip
         return self.tenant_response(tenant_id)
 
 
 class TenantReactivateView(OperatorView):
     @extend_schema(request=None, responses={200: OperatorTenantSerializer}, tags=["operator"])
     def post(self, request: Request, tenant_id: str) -> Response:
-        try:
-            tenant_reactivate(tenant=self.tenant(tenant_id), actor=self.operator(), ip=self.ip())
-        except DjangoValidationError as exc:
-            raise as_api_validation_error(exc) from exc
+        tenant_reactivate(tenant=self.tenant(tenant_id), actor=self.operator(), ip=self.ip())
         return self.tenant_response(tenant_id)
 
 
@@ -113,12 +107,9 @@ class TenantSubdomainView(OperatorView):
     def post(self, request: Request, tenant_id: str) -> Response:
         data = SubdomainInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            tenant_subdomain_change(tenant=self.tenant(tenant_id), subdomain=data.validated_data["subdomain"],
-                                    actor=self.operator(), ip=self.ip(),
-                                    redirect_days=data.validated_data["redirect_days"])  # fmt: skip
-        except DjangoValidationError as exc:
-            raise as_api_validation_error(exc) from exc
+        tenant_subdomain_change(tenant=self.tenant(tenant_id), subdomain=data.validated_data["subdomain"],
+                                actor=self.operator(), ip=self.ip(),
+                                redirect_days=data.validated_data["redirect_days"])  # fmt: skip
         return self.tenant_response(tenant_id)
 
 
@@ -127,12 +118,9 @@ class TenantDeleteView(OperatorView):
     def post(self, request: Request, tenant_id: str) -> Response:
         data = DeleteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            deletion = tenant_deletion_schedule(tenant=self.tenant(tenant_id), actor=self.operator(), ip=self.ip(),
-                                                reason=data.validated_data["reason"],
-                                                export=data.validated_data["export"])  # fmt: skip
-        except DjangoValidationError as exc:
-            raise as_api_validation_error(exc) from exc
+        deletion = tenant_deletion_schedule(tenant=self.tenant(tenant_id), actor=self.operator(), ip=self.ip(),
+                                            reason=data.validated_data["reason"],
+                                            export=data.validated_data["export"])  # fmt: skip
         return Response(DeletionSerializer(deletion).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -141,12 +129,9 @@ class TenantImpersonateView(OperatorView):
     def post(self, request: Request, tenant_id: str) -> Response:
         data = ImpersonateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            url = impersonation_start(tenant=self.tenant(tenant_id), operator=self.operator(), ip=self.ip(),
-                                      reason=data.validated_data["reason"], user_id=data.validated_data["user_id"],
-                                      write=data.validated_data["write"])  # fmt: skip
-        except DjangoValidationError as exc:
-            raise as_api_validation_error(exc) from exc
+        url = impersonation_start(tenant=self.tenant(tenant_id), operator=self.operator(), ip=self.ip(),
+                                  reason=data.validated_data["reason"], user_id=data.validated_data["user_id"],
+                                  write=data.validated_data["write"])  # fmt: skip
         return Response(UrlSerializer({"url": url}).data)
 
 
@@ -210,6 +195,7 @@ class TenantAuditView(APIView):
     """An organisation's own audit log, on its host, for its owners."""
 
     permission_classes = (IsTenantMember, HasRole.of(Membership.Role.OWNER))
+    pagination_class = PageNumberPagination  # read by the schema: the answer is paginated (_paginated)
 
     @extend_schema(responses={200: AuditLogSerializer(many=True)}, tags=["audit"])
     def get(self, request: Request) -> Response:

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from saas.api.fields import StrictCharField
+
 from ..models import File
 
 
@@ -12,7 +14,7 @@ class FileSerializer(serializers.ModelSerializer[File]):
 
 
 class FileDetailSerializer(FileSerializer):
-    download_url = serializers.CharField(help_text="Valid for 15 minutes; downloads as an attachment.")
+    download_url = StrictCharField(help_text="Valid for 15 minutes; downloads as an attachment.")
 
     class Meta(FileSerializer.Meta):
         fields = [*FileSerializer.Meta.fields, "download_url"]
@@ -21,3 +23,10 @@ class FileDetailSerializer(FileSerializer):
 class FileUploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True)
     project_id = serializers.IntegerField(required=False, allow_null=True)
+
+
+class FileListQuerySerializer(serializers.Serializer):
+    # The query string is not camelCase-converted: the parameter is named as clients send it.
+    projectId = serializers.IntegerField(  # noqa: N815
+        source="project_id", required=False, min_value=1, help_text="Only the files of this project."
+    )

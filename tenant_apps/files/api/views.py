@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from saas.api.errors import as_api_validation_error
 from tenant_apps.projects.models import Project
 from tenants.permissions import IsTenantMember, request_tenant, request_user
 from tenants.storage import download_url
@@ -16,7 +14,7 @@ from tenants.storage import download_url
 from ..models import File
 from ..selectors import file_get, file_list
 from ..services import file_delete, file_upload
-from .serializers import FileDetailSerializer, FileSerializer, FileUploadSerializer
+from .serializers import FileDetailSerializer, FileListQuerySerializer, FileSerializer, FileUploadSerializer
 
 
 def _file(file_id: int) -> File:
@@ -32,15 +30,14 @@ class FileListView(GenericAPIView):
     parser_classes = (MultiPartParser,)
 
     @extend_schema(
-        parameters=[OpenApiParameter("projectId", int, required=False)],
+        parameters=[FileListQuerySerializer],
         responses={200: FileSerializer(many=True)},
         tags=["files"],
     )
     def get(self, request: Request) -> Response:
-        project_id = request.query_params.get("projectId")
-        if project_id is not None and not project_id.isdigit():
-            raise exceptions.ValidationError({"project_id": ["A valid integer is required."]})
-        page = self.paginate_queryset(file_list(project_id=int(project_id) if project_id else None))
+        query = FileListQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        page = self.paginate_queryset(file_list(project_id=query.validated_data.get("project_id")))
         return self.get_paginated_response(FileSerializer(page, many=True).data)
 
     @extend_schema(
@@ -55,12 +52,9 @@ class FileListView(GenericAPIView):
             if project is None:
                 raise exceptions.ValidationError({"project_id": ["No such project."]})
         tenant = request_tenant(request)
-        try:
-            file = file_upload(
-                tenant=tenant, upload=data.validated_data["file"], uploaded_by=request_user(request), project=project
-            )
-        except DjangoValidationError as exc:
-            raise as_api_validation_error(exc) from exc
+        file = file_upload(
+            tenant=tenant, upload=data.validated_data["file"], uploaded_by=request_user(request), project=project
+        )
         return Response(FileSerializer(file).data, status=status.HTTP_201_CREATED)
 
 

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from saas.api.fields import StrictCharField
+
 from ..models import Project
 
 
@@ -13,13 +15,13 @@ class ProjectSerializer(serializers.ModelSerializer[Project]):
 
 
 class ProjectInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(allow_blank=True, required=False, default="", max_length=10_000)
+    name = StrictCharField(max_length=200)
+    description = StrictCharField(allow_blank=True, required=False, default="", max_length=10_000)
 
 
 class ProjectUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(allow_blank=True, required=False, max_length=10_000)
+    name = StrictCharField(max_length=200, required=False)
+    description = StrictCharField(allow_blank=True, required=False, max_length=10_000)
 
 
 class ProjectListQuerySerializer(serializers.Serializer):

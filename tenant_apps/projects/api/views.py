@@ -31,7 +31,7 @@ class ProjectListView(GenericAPIView):
         parameters=[ProjectListQuerySerializer], responses={200: ProjectSerializer(many=True)}, tags=["projects"]
     )
     def get(self, request: Request) -> Response:
-        query = ProjectListQuerySerializer(data=request.query_params)
+        query = ProjectListQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         page = self.paginate_queryset(project_list(**query.validated_data))
         return self.get_paginated_response(ProjectSerializer(page, many=True).data)

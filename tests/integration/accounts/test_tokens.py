@@ -8,6 +8,8 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.test import Client, override_settings
+from django.utils import timezone
 from rest_framework_simplejwt.tokens import AccessToken
 
 from shared_apps.accounts.models import RefreshTokenRecord
@@ -119,7 +121,16 @@ def test_an_expired_access_token_is_refused(acme: Signup) -> None:
     assert _me(acme.host, str(token)) == 401
 
 
-def test_refresh_rotates_and_reuse_revokes_the_whole_family(acme: Signup) -> None:
+def _rotated_long_ago(refresh: str) -> None:
+    """Move a rotated token's rotation out of the reuse grace window (a second past it)."""
+    past = timezone.now() - timedelta(seconds=settings.JWT_REFRESH_REUSE_GRACE_SECONDS + 1)
+    assert (
+        RefreshTokenRecord.objects.filter(jti=_claims(refresh)["jti"]).exclude(rotated_at=None).update(rotated_at=past)
+        == 1
+    )
+
+
+def test_refresh_rotates_and_reuse_after_the_grace_window_revokes_the_whole_family(acme: Signup) -> None:
     first = login(acme.host, "owner@acme.test")
     second = _refresh(acme.host, first["refresh"])
     assert second.status_code == 200
@@ -128,8 +139,10 @@ def test_refresh_rotates_and_reuse_revokes_the_whole_family(acme: Signup) -> Non
     assert _me(acme.host, second_tokens["access"]) == 200
     third = _refresh(acme.host, second_tokens["refresh"]).json()
 
-    # The first token, already rotated, comes back: a copy exists, so the family dies.
-    assert _refresh(acme.host, first["refresh"]).status_code == 401
+    # The first token, rotated longer ago than the grace window, comes back: a copy exists, so the family dies.
+    _rotated_long_ago(first["refresh"])
+    reused = _refresh(acme.host, first["refresh"])
+    assert (reused.status_code, error(reused)["code"]) == (401, "token_not_valid")
     assert _refresh(acme.host, third["refresh"]).status_code == 401
     assert RefreshTokenRecord.objects.filter(user=acme.user, revoked_at=None).count() == 0
     # Another login (another family) is untouched by that.
@@ -137,17 +150,148 @@ def test_refresh_rotates_and_reuse_revokes_the_whole_family(acme: Signup) -> Non
     assert _refresh(acme.host, other["refresh"]).status_code == 200
 
 
-def test_refresh_and_logout_read_the_cookie_when_the_body_has_none(acme: Signup) -> None:
-    client = api(acme.host)
+def test_default_reuse_grace_is_ten_seconds() -> None:
+    assert settings.JWT_REFRESH_REUSE_GRACE_SECONDS == 10
+
+
+def test_a_rotated_token_within_the_grace_window_gets_a_working_pair_of_the_same_family(acme: Signup) -> None:
+    first = login(acme.host, "owner@acme.test")
+    winner = _refresh(acme.host, first["refresh"]).json()
+    record = RefreshTokenRecord.objects.get(jti=_claims(first["refresh"])["jti"])
+    assert record.rotated_at is not None
+
+    retried = _refresh(acme.host, first["refresh"])  # a second tab, or a retry whose answer was lost
+    assert retried.status_code == 200
+    sibling = retried.json()
+    assert sibling["refresh"] != winner["refresh"]
+    assert _claims(sibling["refresh"])["fam"] == _claims(winner["refresh"])["fam"] == _claims(first["refresh"])["fam"]
+    assert _claims(sibling["access"])["tid"] == str(acme.tenant.id)
+    # The grace runs from the first rotation: a reuse within it does not push it back.
+    assert RefreshTokenRecord.objects.get(pk=record.pk).rotated_at == record.rotated_at
+    # Both descendants work, and nothing of the family was revoked.
+    assert _me(acme.host, sibling["access"]) == 200 and _me(acme.host, winner["access"]) == 200
+    assert _refresh(acme.host, sibling["refresh"]).status_code == 200
+    assert _refresh(acme.host, winner["refresh"]).status_code == 200
+    assert not RefreshTokenRecord.objects.filter(family=record.family).exclude(revoked_at=None).exists()
+
+
+def test_a_reused_token_just_inside_the_grace_window_still_works(acme: Signup) -> None:
+    first = login(acme.host, "owner@acme.test")
+    assert _refresh(acme.host, first["refresh"]).status_code == 200
+    almost = timezone.now() - timedelta(seconds=settings.JWT_REFRESH_REUSE_GRACE_SECONDS - 1)
+    RefreshTokenRecord.objects.filter(jti=_claims(first["refresh"])["jti"]).update(rotated_at=almost)
+    assert _refresh(acme.host, first["refresh"]).status_code == 200
+
+
+@override_settings(JWT_REFRESH_REUSE_GRACE_SECONDS=0)
+def test_a_grace_of_zero_makes_every_reuse_revoke_the_family(acme: Signup) -> None:
+    first = login(acme.host, "owner@acme.test")
+    second = _refresh(acme.host, first["refresh"]).json()
+    reused = _refresh(acme.host, first["refresh"])
+    assert (reused.status_code, error(reused)["code"]) == (401, "token_not_valid")
+    assert _refresh(acme.host, second["refresh"]).status_code == 401
+
+
+def test_logout_ends_the_grace_of_a_rotated_token(acme: Signup) -> None:
+    first = login(acme.host, "owner@acme.test")
+    second = _refresh(acme.host, first["refresh"]).json()
+    logout = api(acme.host).post(
+        "/api/v1/auth/logout/", {"refresh": second["refresh"]}, content_type="application/json"
+    )
+    assert logout.status_code == 204
+    reused = _refresh(acme.host, first["refresh"])  # still within the grace window, but the family is gone
+    assert (reused.status_code, error(reused)["code"]) == (401, "token_not_valid")
+    assert RefreshTokenRecord.objects.filter(family=_claims(first["refresh"])["fam"], revoked_at=None).count() == 0
+
+
+def test_a_grace_reuse_of_a_removed_member_is_refused_and_revokes_the_family(acme: Signup, team: Team) -> None:
+    first = login(acme.host, "member@acme.test")
+    second = _refresh(acme.host, first["refresh"]).json()
+    Membership.objects.filter(user=team.member, tenant=acme.tenant).update(is_active=False)
+    assert _refresh(acme.host, first["refresh"]).status_code == 401
+    assert RefreshTokenRecord.objects.filter(family=_claims(second["refresh"])["fam"], revoked_at=None).count() == 0
+
+
+def _cookie_session(host: str) -> Client:
+    """A browser-like client: the refresh token only as the cookie login set."""
+    client = api(host)
     response = client.post(
         "/api/v1/auth/login/", {"email": "owner@acme.test", "password": PASSWORD}, content_type="application/json"
     )
     assert response.status_code == 200
-    refreshed = client.post("/api/v1/auth/refresh/", {}, content_type="application/json")
+    return client
+
+
+def test_refresh_and_logout_read_the_cookie_when_the_body_has_none(acme: Signup) -> None:
+    client = _cookie_session(acme.host)
+    refreshed = client.post("/api/v1/auth/refresh/", {}, content_type="application/json", HTTP_X_REQUESTED_WITH="x")
     assert refreshed.status_code == 200
     assert client.cookies[settings.REFRESH_COOKIE_NAME].value == refreshed.json()["refresh"]
-    assert client.post("/api/v1/auth/logout/", {}, content_type="application/json").status_code == 204
+    logout = client.post("/api/v1/auth/logout/", {}, content_type="application/json", HTTP_X_REQUESTED_WITH="x")
+    assert logout.status_code == 204
     assert _refresh(acme.host, refreshed.json()["refresh"]).status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/api/v1/auth/refresh/", "/api/v1/auth/logout/"])
+def test_the_cookie_without_the_csrf_header_is_refused_and_changes_nothing(acme: Signup, path: str) -> None:
+    client = _cookie_session(acme.host)
+    cookie = client.cookies[settings.REFRESH_COOKIE_NAME].value
+    records = list(RefreshTokenRecord.objects.filter(user=acme.user).values_list("jti", "rotated_at", "revoked_at"))
+
+    # What a page on a sibling subdomain can send: the cookie (same site) but no custom header.
+    response = client.post(path, {}, content_type="application/json")
+    assert response.status_code == 403
+    assert error(response)["code"] == "csrf_header_missing"
+    assert settings.REFRESH_COOKIE_NAME not in response.cookies  # neither set nor cleared
+    assert (
+        list(RefreshTokenRecord.objects.filter(user=acme.user).values_list("jti", "rotated_at", "revoked_at"))
+        == records
+    )
+    # The token still works afterwards, from the cookie with the header.
+    refreshed = client.post(path.replace("logout", "refresh"), {}, content_type="application/json",
+                            HTTP_X_REQUESTED_WITH="XMLHttpRequest")  # fmt: skip
+    assert refreshed.status_code == 200
+    assert _claims(cookie)["fam"] == _claims(refreshed.json()["refresh"])["fam"]
+
+
+def test_a_form_post_with_the_cookie_is_refused_too(acme: Signup) -> None:
+    client = _cookie_session(acme.host)
+    response = client.post("/api/v1/auth/logout/", {"next": "/"})  # multipart, as an HTML form sends it
+    assert (response.status_code, error(response)["code"]) == (403, "csrf_header_missing")
+    assert RefreshTokenRecord.objects.filter(user=acme.user, revoked_at=None).count() == 1
+
+
+def test_body_token_clients_need_no_header_even_with_a_cookie(acme: Signup) -> None:
+    client = _cookie_session(acme.host)
+    other = login(acme.host, "owner@acme.test")
+    refreshed = client.post("/api/v1/auth/refresh/", {"refresh": other["refresh"]}, content_type="application/json")
+    assert refreshed.status_code == 200
+    assert (
+        _claims(refreshed.json()["refresh"])["fam"] == _claims(other["refresh"])["fam"]
+    )  # the body's, not the cookie's
+    logout = client.post(
+        "/api/v1/auth/logout/", {"refresh": refreshed.json()["refresh"]}, content_type="application/json"
+    )
+    assert logout.status_code == 204
+    assert _refresh(acme.host, refreshed.json()["refresh"]).status_code == 401
+
+
+def test_no_token_at_all_needs_no_header(acme: Signup) -> None:
+    refused = api(acme.host).post("/api/v1/auth/refresh/", {}, content_type="application/json")
+    assert (refused.status_code, error(refused)["code"]) == (401, "token_not_valid")
+    assert api(acme.host).post("/api/v1/auth/logout/", {}, content_type="application/json").status_code == 204
+
+
+def test_the_schema_documents_the_grace_window_and_the_header(acme: Signup) -> None:
+    response = api(acme.host).get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    paths = json.loads(response.content)["paths"]
+    refresh, logout = paths["/api/v1/auth/refresh/"]["post"], paths["/api/v1/auth/logout/"]["post"]
+    assert "JWT_REFRESH_REUSE_GRACE_SECONDS" in refresh["description"]
+    for operation in (refresh, logout):
+        assert "X-Requested-With" in operation["description"] and "csrf_header_missing" in operation["description"]
+        assert "403" in operation["responses"]
+    assert "401" in refresh["responses"]
 
 
 def test_a_refresh_token_of_another_tenant_is_refused(acme: Signup, globex: Signup) -> None:

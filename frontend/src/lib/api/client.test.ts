@@ -1,6 +1,7 @@
 import MockAdapter from "axios-mock-adapter";
 import { describe, expect, it, vi } from "vitest";
-import { createApiClient, REFRESH_PATH } from "./client";
+import { api, createApiClient, CSRF_HEADER, REFRESH_PATH } from "./client";
+import { logout } from "./endpoints";
 import { createTokenStore } from "./tokens";
 
 function setup(initialToken: string | null = "expired") {
@@ -97,5 +98,39 @@ describe("api client: access token in memory, single-flight refresh", () => {
     expect(setItem).not.toHaveBeenCalled();
     expect(document.cookie).not.toContain("secret-refresh");
     expect(JSON.stringify({ ...localStorage, ...sessionStorage })).not.toContain("fresh");
+  });
+});
+
+describe("api client: the CSRF header the refresh cookie needs", () => {
+  const csrf = (config: { headers?: Record<string, unknown> }) => config.headers?.[CSRF_HEADER];
+
+  it("the cookie refresh carries X-Requested-With (the API answers 403 csrf_header_missing without it)", async () => {
+    const { client, http } = setup("expired");
+    http.onPost(REFRESH_PATH).reply((config) =>
+      csrf(config) ? [200, { access: "fresh" }] : [403, { type: "client_error", errors: [{ code: "csrf_header_missing" }] }],
+    );
+    http.onGet("/api/v1/me/").reply((config) => (bearer(config) === "Bearer fresh" ? [200, {}] : [401, {}]));
+
+    const me = await client.http.get("/api/v1/me/");
+
+    expect(me.status).toBe(200);
+    const refresh = http.history.post.filter((r) => r.url === REFRESH_PATH);
+    expect(refresh).toHaveLength(1);
+    expect(csrf(refresh[0]!)).toBe("XMLHttpRequest");
+    // Every other request carries it too, with or without a bearer token.
+    expect(http.history.get.map(csrf)).toEqual(["XMLHttpRequest", "XMLHttpRequest"]);
+  });
+
+  it("logout (the cookie, an empty body) carries X-Requested-With", async () => {
+    const http = new MockAdapter(api);
+    try {
+      http.onPost("/api/v1/auth/logout/").reply((config) => (csrf(config) ? [204] : [403, {}]));
+      await logout();
+      expect(http.history.post).toHaveLength(1);
+      expect(JSON.parse(http.history.post[0]!.data as string)).toEqual({});
+      expect(csrf(http.history.post[0]!)).toBe("XMLHttpRequest");
+    } finally {
+      http.restore();
+    }
   });
 });

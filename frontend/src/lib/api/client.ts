@@ -13,6 +13,7 @@ declare module "axios" {
 }
 
 export const REFRESH_PATH = "/api/v1/auth/refresh/";
+export const CSRF_HEADER = "X-Requested-With";
 
 export interface ApiClientOptions {
   baseURL?: string;
@@ -36,7 +37,10 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const tokens = options.tokens ?? defaultStore;
   const http = axios.create({
     baseURL: options.baseURL ?? "",
-    headers: { Accept: "application/json" },
+    // X-Requested-With on every request: the API refuses a refresh or logout that relies on the refresh
+    // cookie without it (403 csrf_header_missing), since a page on a sibling subdomain can make the browser
+    // send the cookie but cannot add a custom header without a CORS preflight, which the API never grants.
+    headers: { Accept: "application/json", [CSRF_HEADER]: "XMLHttpRequest" },
     // Same origin: the refresh cookie (host-only, httpOnly) goes along without withCredentials.
     withCredentials: false,
   });
