@@ -6,18 +6,27 @@ Two of its failure modes are silent (ARCHITECTURE.md, known traps): a task queue
 reports success. So tenant tasks carry their tenant explicitly (`tenant_id`), and this base class
 refuses to run — and fails visibly — unless that tenant exists, is active, and is the connection's
 schema right now.
+
+Workers heal by themselves after a database outage (issue 12, item 3). Celery keeps the connection
+across tasks (CELERY_DB_REUSE_MAX), and tenant-schemas-celery's schema switch runs in a `task_prerun`
+signal whose errors Celery only logs, so a restarted PostgreSQL used to leave a dead connection that
+failed every later task for good. Now every task's prelude, run inside the task where its errors can be
+handled, (1) drops a connection that is broken and opens a fresh one, (2) switches the schema, (3)
+checks the tenant. A database error there means nothing of the task ran yet: it is retried with backoff.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import random
 from typing import Any, ClassVar
 
 from celery import Task
 from celery.signals import task_failure
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from tenant_schemas_celery.app import switch_schema
 from tenant_schemas_celery.task import TenantTask
 
 logger = logging.getLogger(__name__)
@@ -44,10 +53,40 @@ class ProjectTask(TenantTask):
     allowed_statuses: ClassVar[tuple[str, ...]] = ("active",)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if not self.request.called_directly:
+            try:
+                self._prelude(kwargs)
+            except TRANSIENT_ERRORS as exc:
+                # Nothing of the task has run, so retrying is always safe. autoretry_for covers only
+                # `run`, hence the explicit retry here.
+                drop_broken_connections()
+                raise self.retry(exc=exc, countdown=self.retry_countdown()) from exc
+        return super().__call__(*args, **kwargs)
+
+    def _prelude(self, kwargs: dict[str, Any]) -> None:
+        from .models import Tenant
+
+        ensure_usable_connections(self.get_tenant_databases())
         tenant_id = kwargs.get("tenant_id")
+        # tenant-schemas-celery's own switch, which saas/celery.py unhooks from `task_prerun`: there a
+        # database error is logged and swallowed, and the task would then run on the previous schema.
+        try:
+            switch_schema(self, kwargs)
+        except Tenant.DoesNotExist:
+            if tenant_id is None:
+                raise
+            # No tenant has the header's schema any more: the check below fails, naming the tenant.
         if tenant_id is not None:
             self._check_tenant(str(tenant_id), self.allowed_statuses)
-        return super().__call__(*args, **kwargs)
+
+    def retry_countdown(self) -> float:
+        """Exponential backoff with "equal jitter": between half and all of `retry_backoff * 2**n`.
+
+        Celery's full jitter may draw 0 s several times in a row, and five such retries would give up
+        on a database that is back two seconds later; this way five retries span at least 31 s.
+        """
+        step = min(float(self.retry_backoff_max), float(self.retry_backoff) * 2 ** (self.request.retries or 0))
+        return step / 2 + random.uniform(0, step / 2)  # noqa: S311 - jitter, not a secret
 
     @staticmethod
     def _check_tenant(tenant_id: str, allowed_statuses: tuple[str, ...] = ("active",)) -> None:
@@ -89,16 +128,48 @@ def _tenant_state(tenant_id: str, *, fresh: bool = False) -> tuple[str | None, s
     return _STATES[tenant_id]
 
 
+def ensure_usable_connections(aliases: tuple[str, ...] | list[str] = ("default",)) -> None:
+    """Make sure each connection in `aliases` is open and answers, reconnecting once if it does not.
+
+    A connection PostgreSQL dropped (a restart, a failover, an idle timeout) looks fine until used; one
+    `SELECT 1` per task finds out before the task's own queries do (~0.1 ms, against ~15 ms for the
+    reconnect per task that CELERY_DB_REUSE_MAX saves). Raises OperationalError if the database is down.
+    """
+    for alias in aliases:
+        conn = connections[alias]
+        if conn.in_atomic_block:
+            continue  # an eager task inside a caller's transaction: not ours to close
+        if conn.connection is not None and (conn.errors_occurred or not conn.is_usable()):
+            _close_quietly(alias)
+        conn.ensure_connection()
+
+
+def drop_broken_connections() -> None:
+    """Close every connection that failed, so the next task (or retry) starts on a fresh one."""
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None and not conn.in_atomic_block and (conn.errors_occurred or not conn.is_usable()):
+            _close_quietly(conn.alias)
+
+
+def _close_quietly(alias: str) -> None:
+    # Closing a connection whose server went away may itself raise; it is gone either way.
+    try:
+        connections[alias].close()
+    except DatabaseError:
+        connections[alias].connection = None
+
+
 def tenant_task_enqueue(task: Task, *, tenant: Any, **kwargs: Any) -> None:
-    """Queue `task` for `tenant` once the current transaction commits.
+    """Queue `task` for `tenant`, durably, once the current transaction commits.
 
     The schema is captured now, not at commit time, so a `schema_context` that closes before the commit
     cannot turn this into a task for `public`.
     """
-    tenant_id, schema = str(tenant.id), tenant.schema_name
-    transaction.on_commit(
-        lambda: task.apply_async(kwargs={"tenant_id": tenant_id, **kwargs}, headers={"_schema_name": schema})
-    )
+    from .outbox import outbox_enqueue
+
+    # Through the outbox: written with the caller's change, published after commit, retried until the
+    # broker takes it (a request never fails on, or loses work to, a broker that is down).
+    outbox_enqueue(task.name, kwargs={"tenant_id": str(tenant.id), **kwargs}, schema_name=tenant.schema_name)
 
 
 def spread_countdown(tenant_id: str) -> int:
@@ -117,10 +188,19 @@ def _record_failure(sender: Task | None = None, task_id: str = "", exception: Ba
 
     tenant_id = (kwargs or {}).get("tenant_id")
     logger.error("task %s %s failed for tenant %s: %r", getattr(sender, "name", "?"), task_id, tenant_id, exception)
-    try:
-        with schema_context("public"):
-            TaskFailure.objects.create(
-                task_name=getattr(sender, "name", "?"), task_id=task_id, tenant_id=tenant_id, error=repr(exception)
-            )
-    except Exception:
-        logger.exception("could not record the task failure")
+    # The failure may be the database's: the task's connection can be the broken one. Write on a fresh
+    # connection, and try a second fresh one if the first breaks too (a restart in progress).
+    for attempt in (1, 2):
+        try:
+            drop_broken_connections()
+            with schema_context("public"):
+                TaskFailure.objects.create(
+                    task_name=getattr(sender, "name", "?"), task_id=task_id, tenant_id=tenant_id, error=repr(exception)
+                )
+            return
+        except TRANSIENT_ERRORS:
+            if attempt == 2:
+                logger.exception("could not record the task failure: the database is unavailable")
+        except Exception:
+            logger.exception("could not record the task failure")
+            return

@@ -2,23 +2,58 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.core.signals import got_request_exception
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django_tenants.utils import get_public_schema_name
+
+from saas.api.errors import api_exception_for
+from saas.api.errors import error_response as api_error_response
+from saas.api.exceptions import ServiceUnavailable
 
 from .db import connection
 from .hosts import HostKind, InvalidHostError, classify_host, normalise_host
 from .models import Tenant
 from .routing import request_routing_version, resolver
 
+logger = logging.getLogger(__name__)
+
+
+# Liveness and readiness answer even when routing cannot run (database or cache down): `/healthz` says
+# 200 with every dependency down, `/readyz` names the failing one (issue 12, item 4). They are still
+# routed normally when routing works: a tenant host's `/healthz` is how a host is probed (404, 403, ...).
+HEALTH_PATHS = frozenset({"/healthz", "/readyz"})
+
 
 def error_response(status: int, code: str, detail: str) -> JsonResponse:
     """The API's one error shape, for answers given before any view runs."""
-    return JsonResponse(
-        {"type": "client_error", "errors": [{"code": code, "detail": detail, "attr": None}]}, status=status
-    )
+    error_type = "server_error" if status >= 500 else "client_error"
+    return JsonResponse({"type": error_type, "errors": [{"code": code, "detail": detail, "attr": None}]}, status=status)
+
+
+def dependency_unavailable(exc: BaseException | None) -> JsonResponse | None:
+    """The 503 for an exception that means a dependency is down (database, cache, ...), else None."""
+    api_exc = api_exception_for(exc) if exc is not None else None
+    return api_error_response(api_exc) if isinstance(api_exc, ServiceUnavailable) else None
+
+
+_UNCAUGHT = "_uncaught_exception"
+
+
+def _remember_uncaught(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    # Django turns an exception raised in a middleware (not a view: the exception handlers cover those)
+    # into a 500 response on the spot; this keeps the exception so the routing middleware, outermost of
+    # ours, can still answer 503 when it was a dependency going down (billing's read-only check, ...).
+    if request is not None:
+        setattr(request, _UNCAUGHT, sys.exception())
+
+
+got_request_exception.connect(_remember_uncaught, dispatch_uid="tenants.middleware.remember_uncaught")
 
 
 class TenantRoutingMiddleware:
@@ -33,8 +68,28 @@ class TenantRoutingMiddleware:
         self.base_domain = settings.SAAS_BASE_DOMAIN
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with request_routing_version() as version:
-            return self._route(request, version)
+        try:
+            with request_routing_version() as version:
+                response = self._route(request, version)
+        except Exception as exc:
+            # Raised by the tenant lookup itself (database or cache down): no view has run, so no
+            # exception handler has translated it. Liveness and readiness answer anyway.
+            if request.path_info in HEALTH_PATHS:
+                logger.warning("routing failed; serving %s without a tenant", request.path_info, exc_info=True)
+                return self._serve_public(request)
+            unavailable = dependency_unavailable(exc)
+            if unavailable is None:
+                raise
+            return unavailable
+        if response.status_code == 500:
+            return dependency_unavailable(getattr(request, _UNCAUGHT, None)) or response
+        return response
+
+    def _serve_public(self, request: HttpRequest) -> HttpResponse:
+        _activate_public()
+        request.tenant = None  # type: ignore[attr-defined]
+        request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
+        return self.get_response(request)
 
     def _route(self, request: HttpRequest, version: str) -> HttpResponse:
         try:
@@ -43,10 +98,7 @@ class TenantRoutingMiddleware:
             return error_response(400, "invalid_host", "The Host header is not a valid host name.")
 
         if host.kind is HostKind.PUBLIC:
-            _activate_public()
-            request.tenant = None  # type: ignore[attr-defined]
-            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
-            return self.get_response(request)
+            return self._serve_public(request)
 
         tenant = resolver.resolve(host.name, version)
         if tenant is None or tenant.status in (Tenant.Status.PROVISIONING, Tenant.Status.DELETED):

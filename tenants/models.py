@@ -57,3 +57,33 @@ class TaskFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} {self.task_id}"
+
+
+class OutboxMessage(models.Model):
+    """A task asked for by a committed change and not yet taken by the broker (tenants/outbox.py)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # also the Celery task id
+    task_name = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict)
+    schema_name = models.CharField(max_length=63)  # where the task runs ("public" for account-level work)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    last_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["next_attempt_at"]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} {self.id}"
+
+
+class TaskReceipt(models.Model):
+    """A task id whose effects were committed: a redelivered message (acks_late) finds it and does nothing."""
+
+    task_id = models.CharField(max_length=64, unique=True)
+    task_name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.task_name} {self.task_id}"

@@ -8,11 +8,17 @@ Only active tenants are kept. "No tenant here", suspended and unfinished answers
 database on every request: another process's signup, reactivation or freed subdomain must apply the
 moment it commits, not when this process next reads the version (up to ROUTING_VERSION_TTL later).
 The served path stays free of SQL; a miss costs one indexed query.
+
+Redis is not a single point of failure (issue 12): when the version cannot be read, it is "unknown" and
+every host is looked up in the database (one indexed query) until Redis answers again; the map is
+dropped, so nothing a missed invalidation left stale survives the outage. A bump that could not be
+written is written by this process as soon as Redis answers.
 """
 
 from __future__ import annotations
 
 import copy
+import logging
 import threading
 import time
 import uuid
@@ -22,6 +28,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+import redis.exceptions
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
@@ -29,7 +36,14 @@ from django.db import transaction
 from .models import Domain, Tenant
 
 VERSION_KEY = "tenants:routing:version"
+# The version while the global cache cannot be read. Never a real token (those are uuid4 hex).
+UNKNOWN_VERSION = "unknown"
 _MISSING = object()
+# What the global cache raises when Redis is down or black-holed (django-redis re-raises redis-py's own
+# errors; socket timeouts are OSError), or the file cache in development cannot be read.
+_CACHE_ERRORS: tuple[type[BaseException], ...] = (redis.exceptions.RedisError, OSError)
+
+logger = logging.getLogger(__name__)
 
 
 def _global_cache():  # type: ignore[no-untyped-def]
@@ -48,21 +62,46 @@ ROUTING_VERSION_TTL = 0.5
 _local_version: list[Any] = [None, 0.0]  # [version, monotonic time it was read]
 
 
+# A bump this process could not write (Redis down at commit): written before the next version read, so
+# other processes drop their maps once Redis is back.
+_bump_pending = threading.Event()
+
+
 def routing_version() -> str:
-    """The current version: this request's, when the routing middleware already read it."""
+    """The current version, or UNKNOWN_VERSION when the global cache cannot be read.
+
+    This request's, when the routing middleware already read it. An unknown version is kept for
+    ROUTING_VERSION_TTL like a real one: a black-holed Redis costs one bounded wait per process and
+    TTL, not one per request.
+    """
     cached = _request_version.get()
     if cached is not None:
         return cached
     version, read_at = _local_version
     if version is not None and time.monotonic() - read_at < ROUTING_VERSION_TTL:
         return str(version)
-    version = _global_cache().get(VERSION_KEY)
-    if version is None:
-        # First reader after a cache flush: agree on one token (add is atomic) so processes stay in step.
-        _global_cache().add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = _global_cache().get(VERSION_KEY)
+    try:
+        version = _read_version()
+    except _CACHE_ERRORS as exc:
+        # The error's repr, not its traceback: this is logged up to twice a second per process.
+        logger.warning("routing: the version cannot be read (%r); hosts are looked up in the database", exc)
+        version = UNKNOWN_VERSION
     _local_version[:] = [version, time.monotonic()]
     return str(version)
+
+
+def _read_version() -> str:
+    cache = _global_cache()
+    if _bump_pending.is_set():
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        _bump_pending.clear()
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # First reader after a cache flush: agree on one token (add is atomic) so processes stay in step.
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    # None again: a cache that swallows its errors (django-redis IGNORE_EXCEPTIONS) and is down.
+    return UNKNOWN_VERSION if version is None else str(version)
 
 
 def invalidate_routing() -> None:
@@ -71,7 +110,12 @@ def invalidate_routing() -> None:
 
 
 def _bump() -> None:
-    _global_cache().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    # After commit: the change is stored, so a cache outage must not turn its response into an error.
+    try:
+        _global_cache().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except _CACHE_ERRORS as exc:
+        logger.warning("routing: the version cannot be bumped now (%r); retried on the next read", exc)
+        _bump_pending.set()
     forget_local_version()
 
 
@@ -89,6 +133,14 @@ class TenantResolver:
     def resolve(self, host: str, version: str | None = None) -> Tenant | None:
         """The tenant routed to by `host` (a normalised host name), or None. Returns a private copy."""
         version = version or routing_version()
+        if version == UNKNOWN_VERSION:
+            # Without the version no entry can be trusted, and none is kept: the database answers, and
+            # the first known version after the outage starts from an empty map (it differs from None).
+            with self._lock:
+                self._entries.clear()
+                self._version = None
+            loaded = self._load(host)
+            return copy.copy(loaded) if loaded is not None else None
         with self._lock:
             if version != self._version:
                 self._entries.clear()

@@ -17,6 +17,7 @@ from shared_apps.memberships.services import membership_create
 
 from .hosts import SUBDOMAIN_MESSAGES, SubdomainProblem, tenant_host
 from .models import Tenant
+from .outbox import outbox_enqueue
 from .provisioning import tenant_provision
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ def _tenant_create(*, name: str, subdomain: str, owner: User) -> tuple[Tenant, s
     host = tenant_host(subdomain, settings.SAAS_BASE_DOMAIN)
     tenant = tenant_provision(name=name, domain=host)
     membership_create(user=owner, tenant=tenant, role=Membership.Role.OWNER)
+    outbox_enqueue("tenants.tasks.pool_top_up", kwargs={})  # a schema was claimed; the periodic top-up too
     return tenant, host
 
 
@@ -63,7 +65,6 @@ def tenant_create(*, name: str, subdomain: str, owner: User) -> tuple[Tenant, st
     """An active organisation at `<subdomain>.<base domain>`, owned by an existing account."""
     with unique_conflicts_as_field_errors(), transaction.atomic():
         tenant, host = _tenant_create(name=name, subdomain=subdomain, owner=owner)
-    transaction.on_commit(_queue_pool_top_up)
     return tenant, host
 
 
@@ -77,14 +78,4 @@ def signup_create(*, organisation_name: str, subdomain: str, email: str, passwor
     with unique_conflicts_as_field_errors(), transaction.atomic():
         user = user_create(email=email, password_hash=password_hash, full_name=full_name)
         tenant, host = _tenant_create(name=organisation_name, subdomain=subdomain, owner=user)
-    transaction.on_commit(_queue_pool_top_up)
     return Signup(tenant=tenant, user=user, host=host)
-
-
-def _queue_pool_top_up() -> None:
-    from .tasks import pool_top_up
-
-    try:
-        pool_top_up.apply_async(retry=False)
-    except Exception:
-        logger.warning("could not queue the tenant pool top-up; the periodic task will refill it", exc_info=True)

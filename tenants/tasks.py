@@ -40,3 +40,18 @@ def ping(tenant_id: str | None = None) -> str:
     from .db import connection
 
     return str(connection.schema_name)
+
+
+@shared_task(name="tenants.tasks.outbox_relay", ignore_result=True)
+def outbox_relay() -> int:
+    """Publish what the outbox still holds (the broker was down when it was written). Every few seconds."""
+    from .outbox import outbox_relay as relay
+
+    return relay()
+
+
+@shared_task(name="tenants.tasks.receipts_prune", ignore_result=True)
+def receipts_prune() -> int:
+    from .outbox import receipts_prune as prune
+
+    return prune()

@@ -7,6 +7,7 @@ DRF handler uses it for API views, `ErrorShapeMiddleware` for every other view (
 
 from __future__ import annotations
 
+import logging
 import re
 import smtplib
 from collections.abc import Callable
@@ -34,6 +35,7 @@ from rest_framework import exceptions, serializers
 
 from saas.api.exceptions import RequestTooLarge, ServiceUnavailable
 
+logger = logging.getLogger(__name__)
 _SNAKE = re.compile(r"_([a-z0-9])")
 
 
@@ -104,6 +106,14 @@ def api_exception_for(exc: BaseException) -> exceptions.APIException | None:
 class ExceptionHandler(StandardizedExceptionHandler):
     def convert_known_exceptions(self, exc: Exception) -> Exception:
         return api_exception_for(exc) or super().convert_known_exceptions(exc)
+
+    def report_exception(self, exc: exceptions.APIException, response: Any) -> None:
+        if isinstance(exc, ServiceUnavailable):
+            # A dependency that is down is an outage to watch, not a bug of ours: one warning with the
+            # cause, no got_request_exception (error trackers, and Django's test client, treat it as a crash).
+            logger.warning("%s: %r", exc.detail, self.exc)
+            return
+        super().report_exception(exc, response)
 
 
 def error_response(exc: exceptions.APIException) -> JsonResponse:

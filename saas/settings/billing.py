@@ -8,6 +8,14 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # Optional: the Stripe API's base URL, to point the client at a local fake (tests).
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+# Bounded waits on Stripe (issue 12, item 6). The library's defaults (80 s per attempt, retried) held a
+# checkout 241 s against a black-holed API. Worst case per call now: 2 attempts x (2 s + 6 s) plus the
+# library's backoff between them (0.5 s) = 16.5 s: inside the 20 s a request may be held, and a checkout
+# (one Stripe call when Stripe is down: the first one fails) answers well within 30 s.
+STRIPE_CONNECT_TIMEOUT_SECONDS = 2
+STRIPE_READ_TIMEOUT_SECONDS = 6
+# Retries reuse the idempotency key we pass, so a retried create never creates twice.
+STRIPE_MAX_NETWORK_RETRIES = 1
 # Stripe's own default; a signed event older than this is refused (replay protection).
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300
 

@@ -20,8 +20,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Celery's Django fixup closes the database connection before and after every task unless this is set:
 # a reconnect per task (~15 ms) would make each tenant task cost several times a plain one. Reuse the
-# connection for this many tasks (x2); a connection that broke meanwhile raises a transient error the
-# task base class retries.
+# connection for this many tasks (x2). A connection that broke meanwhile (PostgreSQL restarted) is found
+# by the task base class's prelude (one `SELECT 1`) and replaced before the task runs; if the database is
+# still down, the task is retried with backoff (tenants/celery_tasks.py).
 CELERY_DB_REUSE_MAX = 500
 # tenant-schemas-celery may cache schema -> tenant for the schema switch; safe because the task base
 # class re-reads the tenant row before running (tenants/celery_tasks.py).
@@ -30,6 +31,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    # The transactional outbox (tenants/outbox.py): what the broker refused when it was written.
+    "outbox-relay": {"task": "tenants.tasks.outbox_relay", "schedule": 5.0},
+    "task-receipts-prune": {"task": "tenants.tasks.receipts_prune", "schedule": 86400.0},
+    # Nothing stays stuck: Stripe events stored but not applied, exports left pending or running.
+    "billing-events-requeue": {"task": "shared_apps.billing.tasks.stripe_events_requeue", "schedule": 120.0},
+    "exports-sweep": {"task": "tenants.tasks.fan_out", "schedule": 600.0, "args": ("exports.sweep",)},
     "tenant-pool-top-up": {"task": "tenants.tasks.pool_top_up", "schedule": 300.0},
     # Re-sync subscriptions from Stripe in case webhooks were missed (shared_apps.billing).
     "billing-reconcile": {"task": "shared_apps.billing.tasks.billing_reconcile", "schedule": 3600.0},

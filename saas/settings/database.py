@@ -22,7 +22,15 @@ _db["ENGINE"] = "django_tenants.postgresql_backend"
 # Never put a transaction-mode pooler (PgBouncer transaction mode, RDS Proxy) in front of this: it
 # would hand one tenant's session state (search_path) to another tenant's queries.
 _db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+# A persistent connection PostgreSQL dropped (restart, failover) is found with one `SELECT 1` the first
+# time a request or task uses it, and replaced, instead of failing that request; with the pool below,
+# the pool checks each connection it hands out.
+_db["CONN_HEALTH_CHECKS"] = True
 _db.setdefault("OPTIONS", {})
+# A bounded wait for a new connection (issue 12, item 10): an unreachable or black-holed server gives an
+# OperationalError, answered as 503 `database_unavailable`, after this many seconds, not after the
+# kernel's TCP timeout (minutes).
+_db["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
 # psycopg's connection pool, per process (0 = off). Django then returns the connection to the pool at the
 # end of each request instead of keeping it, and django-tenants forgets the schema it set whenever its
 # connection is closed (returned), so the next request sends `SET search_path` again on whichever pooled
@@ -35,7 +43,8 @@ if DATABASE_POOL_MAX_SIZE > 0:
     _db["OPTIONS"]["pool"] = {
         "min_size": min(2, DATABASE_POOL_MAX_SIZE),
         "max_size": DATABASE_POOL_MAX_SIZE,
-        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+        # The wait for a free pooled connection: then PoolTimeout (an OperationalError), so a 503.
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=5.0),
     }
 DATABASES = {"default": _db}
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)

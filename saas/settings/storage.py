@@ -1,3 +1,5 @@
+from botocore.config import Config
+
 from .env import BASE_DIR, env
 
 # Organisation files. With a bucket: S3 (or compatible) through django-storages, objects private and
@@ -13,6 +15,22 @@ AWS_QUERYSTRING_AUTH = True
 AWS_QUERYSTRING_EXPIRE = 900  # presigned URLs live 15 minutes at most
 AWS_S3_FILE_OVERWRITE = False
 AWS_S3_SIGNATURE_VERSION = "s3v4"
+# Bounded waits on S3 (issue 12, item 6). botocore's defaults (60 s connect, 60 s read, retried) held a
+# request 150 s against a black-holed endpoint. Worst case per S3 call now: 2 attempts x (2 s + 5 s)
+# plus standard-mode backoff (under 0.05 s for connection errors) = about 14 s, inside the 20 s a request
+# may be held (tests/faults/test_timeouts.py). A read timeout is per socket read, not per transfer:
+# large uploads are not cut short.
+AWS_S3_CONNECT_TIMEOUT_SECONDS = 2
+AWS_S3_READ_TIMEOUT_SECONDS = 5
+# The first try included: botocore's `total_max_attempts` (its `max_attempts` counts retries only).
+AWS_S3_MAX_ATTEMPTS = 2
+# Giving django-storages a Config replaces the one it builds: the signature version is set here too.
+AWS_S3_CLIENT_CONFIG = Config(
+    signature_version=AWS_S3_SIGNATURE_VERSION,
+    connect_timeout=AWS_S3_CONNECT_TIMEOUT_SECONDS,
+    read_timeout=AWS_S3_READ_TIMEOUT_SECONDS,
+    retries={"mode": "standard", "total_max_attempts": AWS_S3_MAX_ATTEMPTS},
+)
 
 MEDIA_ROOT = BASE_DIR / ".data" / "media"
 STORAGES = {

@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import transaction
 from django.template.loader import render_to_string
 
 from tenants.models import Tenant
+from tenants.outbox import outbox_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -34,17 +34,7 @@ def email_render(*, template_prefix: str, context: dict[str, Any]) -> tuple[str,
     return subject, body
 
 
-def _send_now(to: list[str], subject: str, body: str) -> None:
-    from .tasks import email_send
-
-    try:
-        email_send.apply_async(kwargs={"to": to, "subject": subject, "body": body}, retry=False)
-    except Exception:
-        # The row that asked for the email is committed: failing the request now would not undo it.
-        # The user can ask again (resend, new reset request).
-        logger.exception("could not queue an email", extra={"subject": subject})
-
-
 def email_queue(*, to: list[str], subject: str, body: str) -> None:
-    """Queue the email once the surrounding transaction commits (at once outside a transaction)."""
-    transaction.on_commit(lambda: _send_now(list(to), subject, body))
+    """Send the email once the surrounding transaction commits (at once outside a transaction), through the
+    outbox: a broker that is down delays it, never loses it, and never fails the request."""
+    outbox_enqueue("accounts.email_send", kwargs={"to": list(to), "subject": subject, "body": body})

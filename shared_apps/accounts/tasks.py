@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import smtplib
 
-from celery import shared_task
+from celery import Task, shared_task
+from django.conf import settings
 from django.core.mail import EmailMessage
+
+from tenants.outbox import task_once
 
 
 @shared_task(
+    bind=True,
     name="accounts.email_send",
     ignore_result=True,
     # A mail server that is down or refusing for a moment: retry with exponential backoff, a bounded
@@ -19,5 +23,14 @@ from django.core.mail import EmailMessage
     retry_jitter=True,
     max_retries=6,
 )
-def email_send(*, to: list[str], subject: str, body: str) -> int:
-    return EmailMessage(subject=subject, body=body, to=to).send()
+def email_send(self: Task, *, to: list[str], subject: str, body: str) -> int:
+    """Sent once per message: a redelivery (acks_late after a worker died) finds the receipt and stops. The
+    receipt commits only after the SMTP server took the message; a crash between the two sends it again,
+    with the same Message-ID, which mail clients and most servers dedupe on."""
+    task_id = self.request.id
+    with task_once(task_id, task_name="accounts.email_send") as first:
+        if not first:
+            return 0
+        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or settings.SAAS_BASE_DOMAIN
+        headers = {"Message-ID": f"<{task_id}@{domain}>"} if task_id else None
+        return EmailMessage(subject=subject, body=body, to=to, headers=headers).send()

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tenants.models import Tenant
+from tenants.outbox import outbox_enqueue
 from tenants.selectors import tenant_primary_domain, tenant_url
 
 from .models import Customer, Plan, StripeEvent, Subscription
@@ -304,8 +305,10 @@ def stripe_event_record(*, event: Any) -> tuple[StripeEvent, bool]:
                 "payload": event,
             },
         )
-        if created:
-            transaction.on_commit(lambda: stripe_event_process.delay(event_id=row.pk))
+        # Queued with the row (the outbox); and again when Stripe retries an event we stored but have not
+        # applied yet (its task was lost or failed): processing is idempotent under the row lock.
+        if created or row.processed_at is None:
+            outbox_enqueue(stripe_event_process.name, kwargs={"event_id": row.pk})
     return row, created
 
 
@@ -367,6 +370,20 @@ def _current_subscription(subscriptions: list[dict[str, Any]]) -> dict[str, Any]
         return None
     live = [s for s in subscriptions if s.get("status") in LIVE_STATUSES]
     return max(live or subscriptions, key=lambda s: int(s.get("created") or 0))
+
+
+def stripe_events_requeue(*, older_than: timedelta = timedelta(minutes=2)) -> int:
+    """Queue again every event stored but not applied after `older_than` (its task failed for good or was
+    lost with a broker): within minutes, not at the hourly reconcile. Applying twice is a no-op."""
+    from .tasks import stripe_event_process
+
+    stale = StripeEvent.objects.filter(processed_at=None, received_at__lt=timezone.now() - older_than)
+    queued = 0
+    with transaction.atomic():
+        for event_id in stale.values_list("pk", flat=True)[:1000]:
+            outbox_enqueue(stripe_event_process.name, kwargs={"event_id": event_id})
+            queued += 1
+    return queued
 
 
 def billing_reconcile(*, requeue_after: timedelta = timedelta(minutes=10)) -> dict[str, int]:

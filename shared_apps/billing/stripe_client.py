@@ -31,5 +31,9 @@ def stripe_client() -> stripe.StripeClient:
         settings.STRIPE_SECRET_KEY,
         base_addresses={"api": base} if base else None,
         # Retries reuse the idempotency key we pass, so a retried create never creates twice.
-        max_network_retries=2,
+        max_network_retries=settings.STRIPE_MAX_NETWORK_RETRIES,
+        # (connect, read) seconds per attempt; the library's default is 80 s (saas/settings/billing.py).
+        http_client=stripe.RequestsClient(
+            timeout=(settings.STRIPE_CONNECT_TIMEOUT_SECONDS, settings.STRIPE_READ_TIMEOUT_SECONDS)
+        ),
     )

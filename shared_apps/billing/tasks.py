@@ -23,3 +23,8 @@ def stripe_event_process(*, event_id: int) -> str:
 @shared_task(name="shared_apps.billing.tasks.billing_reconcile", ignore_result=True)
 def billing_reconcile() -> dict[str, int]:
     return services.billing_reconcile()
+
+
+@shared_task(name="shared_apps.billing.tasks.stripe_events_requeue", ignore_result=True)
+def stripe_events_requeue() -> int:
+    return services.stripe_events_requeue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import tempfile
 import zipfile
+from datetime import timedelta
 from typing import Any
 
 from django.core.files import File as DjangoFile
@@ -89,6 +90,35 @@ def export_build(*, tenant: Tenant, export_id: int, notify: bool = True) -> Expo
                 body=f"Download it from {site_url(tenant=tenant)}exports (links there last 15 minutes).\n",
             )
     return export
+
+
+def export_sweep(
+    *,
+    tenant: Tenant,
+    pending_after: timedelta = timedelta(minutes=15),
+    running_after: timedelta = timedelta(hours=1),
+) -> dict[str, int]:
+    """Nothing stays stuck: a pending export whose task is no longer waiting anywhere is queued again; one
+    running for longer than any build takes (its worker died for good) fails, saying so."""
+    from tenants.models import OutboxMessage
+
+    from .tasks import export_build_task
+
+    now = timezone.now()
+    requeued = failed = 0
+    for export in Export.objects.filter(status=Export.Status.PENDING, created_at__lt=now - pending_after):
+        waiting = OutboxMessage.objects.filter(
+            task_name=export_build_task.name, kwargs__tenant_id=str(tenant.id), kwargs__export_id=export.pk
+        ).exists()
+        if not waiting:
+            with transaction.atomic():
+                tenant_task_enqueue(export_build_task, tenant=tenant, export_id=export.pk)
+            requeued += 1
+    stuck = Export.objects.filter(status=Export.Status.RUNNING, created_at__lt=now - running_after)
+    for export_id in stuck.values_list("pk", flat=True):
+        export_fail(export_id=export_id, error="The build stopped (its worker went away); request a new export.")
+        failed += 1
+    return {"requeued": requeued, "failed": failed}
 
 
 def export_fail(*, export_id: int, error: str) -> None:

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from tenants.models import Tenant
 
-from .services import export_build, export_fail
+from .services import export_build, export_fail, export_sweep
 
 
 # Also for a suspended organisation: the export offered before an operator's deletion runs while the
@@ -27,3 +27,9 @@ def export_build_task(self, *, tenant_id: str, export_id: int, deletion_id: str 
         from shared_apps.operator.deletion import deletion_export_ready
 
         deletion_export_ready(deletion_id=deletion_id, tenant=tenant, export=export)
+
+
+@shared_task(name="exports.sweep", ignore_result=True)
+def export_sweep_task(*, tenant_id: str) -> dict[str, int]:
+    """Per organisation (fanned out by beat every 10 minutes): re-queue or fail exports left stuck."""
+    return export_sweep(tenant=Tenant.objects.get(pk=tenant_id))

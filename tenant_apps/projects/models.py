@@ -28,6 +28,9 @@ class ProjectActivity(models.Model):
     action = models.CharField(max_length=20)
     actor_id = models.BigIntegerField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The idempotency key of the task that wrote the row: a redelivered or retried task (acks_late,
+    # a commit whose answer was lost when the database restarted) finds its row instead of adding one.
+    key = models.UUIDField(null=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

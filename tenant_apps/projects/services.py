@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import transaction
 
 from shared_apps.accounts.models import User
@@ -20,6 +22,7 @@ def _record(tenant: Tenant, project: Project, action: str, actor: User | None) -
         project_id=project.pk,
         action=action,
         actor_id=actor.pk if actor else None,
+        key=str(uuid.uuid4()),  # one per change: the task writes its row once however often it runs
     )
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 import stripe
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.parsers import BaseParser
@@ -17,7 +16,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from saas.api.errors import as_api_validation_error
 from shared_apps.accounts.api.serializers import UrlSerializer
 from tenants.permissions import HasRole, IsTenantMember
 
@@ -100,10 +98,12 @@ def _email(request: Request) -> str:
 
 
 def _stripe_call(call: Any) -> str:
+    """Stripe unreachable (a connection error or a timeout) is the exception handler's 503
+    `payment_provider_unavailable`; Stripe answering with an error of its own is a 502."""
     try:
         return str(call())
-    except DjangoValidationError as exc:
-        raise as_api_validation_error(exc) from exc
+    except stripe.APIConnectionError:
+        raise
     except stripe.StripeError as exc:
         logger.error("billing: Stripe refused or failed: %r", exc)
         raise StripeUnavailable() from exc

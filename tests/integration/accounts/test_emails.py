@@ -15,6 +15,7 @@ from django.test import override_settings
 
 from shared_apps.accounts.emails import email_queue, email_render, site_url
 from shared_apps.accounts.tasks import email_send
+from tenants.models import OutboxMessage
 from tenants.services import Signup
 from tests.plugins.smtp import SmtpSink, body_of
 
@@ -24,6 +25,7 @@ def _smtp(port: int) -> dict[str, Any]:
     return {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}}
 
 
+@pytest.mark.django_db
 def test_the_task_sends_the_message_it_is_given(smtp_sink: SmtpSink) -> None:
     with override_settings(MAILERS=_smtp(smtp_sink.port)):
         result = email_send.apply(kwargs={"to": ["task@example.test"], "subject": "Hello", "body": "Body text\n"})
@@ -32,6 +34,7 @@ def test_the_task_sends_the_message_it_is_given(smtp_sink: SmtpSink) -> None:
     assert message["Subject"] == "Hello" and body_of(message).strip() == "Body text"
 
 
+@pytest.mark.django_db
 def test_a_failing_mail_server_is_retried_a_bounded_number_of_times() -> None:
     """A real server that hangs up on every connection: count how often the task comes back."""
     accepted: list[int] = []
@@ -62,7 +65,20 @@ def test_a_failing_mail_server_is_retried_a_bounded_number_of_times() -> None:
 def test_emails_are_queued_only_on_commit(acme: Signup, django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
         email_queue(to=["later@example.test"], subject="s", body="b")
+        assert OutboxMessage.objects.filter(task_name="accounts.email_send").count() == 1  # with the change
     assert len(callbacks) == 1  # nothing left the process before the commit
+
+
+@pytest.mark.django_db
+def test_a_redelivered_email_task_sends_nothing_the_second_time(smtp_sink: SmtpSink) -> None:
+    kwargs = {"to": ["once@example.test"], "subject": "Once", "body": "b\n"}
+    with override_settings(MAILERS=_smtp(smtp_sink.port)):
+        first = email_send.apply(kwargs=kwargs, task_id="3f0c1d2e-0000-4000-8000-000000000001")
+        again = email_send.apply(kwargs=kwargs, task_id="3f0c1d2e-0000-4000-8000-000000000001")
+    assert (first.result, again.result) == (1, 0)
+    message = smtp_sink.wait_for(to="once@example.test", timeout=5)
+    assert message["Message-ID"] == "<3f0c1d2e-0000-4000-8000-000000000001@localhost>"
+    assert smtp_sink.none_for(to="once@example.test", wait=1.0)  # the first one was the only one
 
 
 @pytest.mark.django_db

@@ -185,8 +185,9 @@ def test_portal_returns_a_session_for_the_organisations_customer(acme: Signup, s
     assert stripe_on.calls("POST", "/v1/customers") == []
 
 
-def test_stripe_failures_answer_502_in_the_error_shape(acme: Signup, stripe_on: FakeStripe, settings) -> None:
+def test_an_unreachable_stripe_answers_503_in_the_error_shape(acme: Signup, stripe_on: FakeStripe, settings) -> None:
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
     response = api(acme.host, _owner(acme)).post("/api/v1/billing/portal/")
-    assert response.status_code == 502
-    assert error(response)["code"] == "payment_provider_error"
+    assert response.status_code == 503
+    assert error(response)["code"] == "payment_provider_unavailable"
+    assert response["Retry-After"] == "5"
