@@ -351,7 +351,11 @@ def _dispatch(event: StripeEvent) -> tuple[str, Tenant | None]:
 def stripe_event_process(*, event_id: int) -> str:
     """Apply one stored event, once: the row lock makes a second run (a redelivered task) a no-op."""
     with transaction.atomic():
-        event = StripeEvent.objects.select_for_update().get(pk=event_id)
+        event = StripeEvent.objects.select_for_update().filter(pk=event_id).first()
+        if event is None:
+            # Rows are only ever deleted with their data (pruning, a test's cleanup): a retry cannot succeed.
+            logger.warning("billing: event row %s is gone; nothing to apply", event_id)
+            return "gone"
         if event.processed_at is not None:
             return "already processed"
         outcome, tenant = _dispatch(event)

@@ -121,6 +121,16 @@ def test_a_duplicate_gets_200_and_no_second_effect(acme: Signup, django_capture_
     assert Subscription.objects.get(tenant=acme.tenant).past_due_since == since
 
 
+def test_a_task_for_an_event_row_that_is_gone_is_a_logged_no_op(acme: Signup, caplog) -> None:
+    deliver(event("customer.subscription.created", subscription_obj(customer_of(acme.tenant).stripe_customer_id)))
+    row = StripeEvent.objects.get()
+    row.delete()
+    with caplog.at_level("WARNING", logger="shared_apps.billing"):
+        assert tasks.stripe_event_process(event_id=row.pk) == "gone"
+    assert f"event row {row.pk} is gone" in caplog.text
+    assert not Subscription.objects.filter(tenant=acme.tenant).exclude(plan__code="free").exists()
+
+
 # ---- mapping and effects --------------------------------------------------------------------------------
 
 
