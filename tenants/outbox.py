@@ -40,8 +40,17 @@ def outbox_enqueue(task_name: str, *, kwargs: dict[str, Any], schema_name: str =
     """
     message = OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs, schema_name=schema_name)
     message_id = message.id
-    transaction.on_commit(lambda: outbox_publish(message_ids=[message_id]))
+    transaction.on_commit(lambda: _publish_committed(message_id))
     return message
+
+
+def _publish_committed(message_id: Any) -> None:
+    """The change is committed: whatever fails now (the broker, or the database going away before the row
+    is deleted) must not turn the caller's answer into an error. The relay publishes what is left."""
+    try:
+        outbox_publish(message_ids=[message_id])
+    except Exception:  # the row is durable; the relay retries it
+        logger.warning("outbox: %s not published after commit; the relay will", message_id, exc_info=True)
 
 
 def outbox_publish(*, message_ids: list[Any] | None = None, limit: int = 500) -> int:

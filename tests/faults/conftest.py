@@ -210,6 +210,18 @@ def worker(stack: Stack) -> Iterator[Worker]:
         process.cleanup()
 
 
+@pytest.fixture(scope="package")
+def relay(stack: Stack) -> Iterator[Process]:
+    """What beat's `outbox-relay` does in production: publish what a request committed but could not hand to
+    the broker (here: the database went away between the commit and the outbox row's deletion)."""
+    command = [sys.executable, "manage.py", "outbox_relay", "--loop", "--interval", "0.5"]
+    process = Process(command, env=stack.env, name="relay")
+    try:
+        yield process
+    finally:
+        process.cleanup()
+
+
 def error_code(response: requests.Response) -> str:
     body = response.json()
     return str(body["errors"][0]["code"])

@@ -19,6 +19,7 @@ import requests
 from tests.helpers import eventually
 
 from .conftest import ACME_HOST, PUBLIC_HOST, Stack, Web, Worker, error_code
+from .servers import Process
 
 pytestmark = pytest.mark.faults
 
@@ -139,7 +140,7 @@ def _activity(stack: Stack) -> Counter[tuple[int, str]]:
 
 
 def test_postgres_restart_during_mixed_writes_loses_nothing_and_the_worker_heals(
-    stack: Stack, web: Web, worker: Worker
+    stack: Stack, web: Web, worker: Worker, relay: Process
 ) -> None:
     token = web.login()
     before = _activity(stack)

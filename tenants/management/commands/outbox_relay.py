@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError, connections
 
 from tenants.outbox import outbox_pending, outbox_relay
 
@@ -19,8 +20,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, loop: bool = False, interval: float = 2.0, **options: Any) -> None:
         while True:
-            sent = outbox_relay()
-            waiting = outbox_pending()
+            try:
+                sent = outbox_relay()
+                waiting = outbox_pending()
+            except DatabaseError as exc:
+                if not loop:
+                    raise CommandError(f"outbox: the database is unavailable ({exc}); check DATABASE_URL") from exc
+                # A relay process outlives a database restart: drop the dead connection and try again.
+                self.stderr.write(f"outbox: database unavailable ({exc}); retrying in {interval} s")
+                connections.close_all()
+                time.sleep(interval)
+                continue
             if sent or waiting or not loop:
                 self.stdout.write(f"outbox: {sent} published, {waiting} waiting")
                 if waiting and not loop:
