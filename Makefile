@@ -39,6 +39,7 @@ fmt: install
 	$(VENV)/bin/ruff check --fix .
 
 test: lint frontend-test e2e-prepare
+	@bash tests/faults/ensure_rabbitmq.sh
 	$(VENV)/bin/pytest
 
 bench: install
@@ -52,7 +53,9 @@ frontend/node_modules/.installed: frontend/package.json frontend/package-lock.js
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-frontend-test: frontend-install  ## the frontend's component tests (Vitest + Testing Library)
+frontend-test: frontend-install  ## the frontend's lint (ESLint, next's config), type check (tsc --noEmit) and component tests (Vitest)
+	cd frontend && npm run lint
+	cd frontend && npm run typecheck
 	cd frontend && npm test
 
 # tests/e2e drives Debian's Chromium against `next start`: it needs the browser and a production build, rebuilt

@@ -6,6 +6,7 @@ from django.urls import include, path
 from saas.urls_common import handler400, handler403, handler404, handler500  # noqa: F401
 from saas.urls_common import urlpatterns as common
 from shared_apps.operator.admin_login import admin_login
+from shared_apps.operator.monitoring import operator_session_check
 
 urlpatterns = [
     *common,
@@ -14,5 +15,7 @@ urlpatterns = [
     path("_allauth/", include("saas.urls_allauth")),
     path("api/v1/", include("saas.api.v1_public")),
     path("admin/login/", admin_login, name="admin-login"),  # rate limited; the rest of the admin as is
+    # Asked by the proxy before every request to Flower (/flower/): 204 only for an operator's session.
+    path("admin/operator-session/", operator_session_check, name="operator-session-check"),
     path("admin/", admin.site.urls),
 ]

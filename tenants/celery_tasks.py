@@ -18,15 +18,16 @@ checks the tenant. A database error there means nothing of the task ran yet: it 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import random
 from typing import Any, ClassVar
 
 from celery import Task
-from celery.signals import task_failure
+from celery.signals import task_failure, worker_ready
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
-from tenant_schemas_celery.app import switch_schema
+from tenant_schemas_celery.app import get_schema_name_from_task, switch_schema
 from tenant_schemas_celery.task import TenantTask
 
 logger = logging.getLogger(__name__)
@@ -178,25 +179,38 @@ def spread_countdown(tenant_id: str) -> int:
     return int(hashlib.sha256(tenant_id.encode()).hexdigest(), 16) % spread
 
 
+TRACEBACK_EXCERPT_CHARS = 4000
+
+
 @task_failure.connect
 def _record_failure(sender: Task | None = None, task_id: str = "", exception: BaseException | None = None,
-                    kwargs: dict[str, Any] | None = None, **_: Any) -> None:  # fmt: skip
-    """Failures are kept in the public schema (TaskFailure) as well as logged."""
+                    args: Any = None, kwargs: dict[str, Any] | None = None, einfo: Any = None,
+                    **_: Any) -> None:  # fmt: skip
+    """A task that gave up becomes a dead letter (TaskFailure, public schema) as well as a log line: with
+    its arguments and schema, so an operator can run it again (shared_apps/operator/dead_letters.py)."""
     from django_tenants.utils import schema_context
 
     from .models import TaskFailure
 
     tenant_id = (kwargs or {}).get("tenant_id")
     logger.error("task %s %s failed for tenant %s: %r", getattr(sender, "name", "?"), task_id, tenant_id, exception)
+    letter = {
+        "task_name": getattr(sender, "name", "?"),
+        "task_id": task_id,
+        "tenant_id": tenant_id,
+        "error": repr(exception),
+        **_replay_fields(sender, args, kwargs),
+        "retries": _retries(sender),
+        "exception_type": _qualified_name(exception),
+        "traceback": str(getattr(einfo, "traceback", "") or "")[-TRACEBACK_EXCERPT_CHARS:],
+    }
     # The failure may be the database's: the task's connection can be the broken one. Write on a fresh
     # connection, and try a second fresh one if the first breaks too (a restart in progress).
     for attempt in (1, 2):
         try:
             drop_broken_connections()
             with schema_context("public"):
-                TaskFailure.objects.create(
-                    task_name=getattr(sender, "name", "?"), task_id=task_id, tenant_id=tenant_id, error=repr(exception)
-                )
+                TaskFailure.objects.create(**letter)
             return
         except TRANSIENT_ERRORS:
             if attempt == 2:
@@ -204,3 +218,48 @@ def _record_failure(sender: Task | None = None, task_id: str = "", exception: Ba
         except Exception:
             logger.exception("could not record the task failure")
             return
+
+
+def _replay_fields(sender: Task | None, args: Any, kwargs: dict[str, Any] | None) -> dict[str, Any]:
+    """The arguments as JSON (they came as JSON; a direct call may pass anything) and the schema the task
+    was queued for (the message header tenant-schemas-celery switches on), "" when neither is known."""
+    schema = str(get_schema_name_from_task(sender, kwargs) or "") if sender is not None else ""
+    try:
+        replay = json.loads(json.dumps({"args": list(args or ()), "kwargs": dict(kwargs or {})}))
+    except (TypeError, ValueError):
+        return {"args": None, "kwargs": None, "schema_name": schema}  # recorded, but not replayable
+    return {"args": replay["args"], "kwargs": replay["kwargs"], "schema_name": schema}
+
+
+def _retries(sender: Task | None) -> int:
+    request = getattr(sender, "request", None)
+    return int(getattr(request, "retries", 0) or 0)
+
+
+def _qualified_name(exception: BaseException | None) -> str:
+    if exception is None:
+        return ""
+    kind = type(exception)
+    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+
+
+@worker_ready.connect
+def _relay_outbox_at_start(**_: Any) -> None:
+    """A worker that starts relays the outbox once: what was committed while the broker or every worker was
+    down goes out now, not at beat's next tick (or never, in a deployment that runs no beat).
+
+    Backoff is ignored here: this worker has just connected to the broker, so it is taking messages again.
+    Publishing is safe next to beat's relay and other starting workers (rows are locked, SKIP LOCKED).
+    """
+    from .outbox import outbox_relay
+
+    try:
+        sent = outbox_relay(due_only=False)
+    except Exception:  # the database may be down at start: beat's relay picks them up later
+        logger.exception("outbox: relay at worker start failed")
+        return
+    finally:
+        # Worker-start code, not a task: leave no connection behind for the pool's processes to share.
+        connections.close_all()
+    if sent:
+        logger.info("outbox: %d message(s) relayed at worker start", sent)

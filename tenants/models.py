@@ -44,16 +44,42 @@ class Domain(DomainMixin):
 
 
 class TaskFailure(models.Model):
-    """A Celery task that gave up (retries exhausted or refused to run), kept for operators."""
+    """A dead letter: a Celery task that gave up (retries exhausted, or refused to run), kept for operators.
+
+    Written by tenants/celery_tasks.py on a fresh connection, in the public schema, with what it takes to
+    run it again: the task's arguments and the schema it ran in. Operators list, retry (once, through the
+    outbox, in the same schema) or discard it (shared_apps/operator/dead_letters.py); organisation users
+    never see it.
+    """
+
+    class Status(models.TextChoices):
+        DEAD = "dead"  # waiting for an operator
+        RETRIED = "retried"  # queued again once (retried_task_id); a new failure is a new letter
+        DISCARDED = "discarded"
 
     task_name = models.CharField(max_length=200)
     task_id = models.CharField(max_length=64, db_index=True)
     tenant_id = models.UUIDField(null=True, blank=True, db_index=True)
     error = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # What a retry needs. Null on letters recorded before they were kept (those cannot be retried).
+    args = models.JSONField(null=True, blank=True)
+    kwargs = models.JSONField(null=True, blank=True)
+    schema_name = models.CharField(max_length=63, blank=True, default="")  # "" = not known (older letters)
+    retries = models.PositiveIntegerField(default=0)  # retries made before giving up
+    exception_type = models.CharField(max_length=255, blank=True, default="")
+    traceback = models.TextField(blank=True, default="")  # the last lines only
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DEAD)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    # The operator's email, as in AuditLog.actor_email (tenants/ holds no link to the accounts app);
+    # the audit entry of the retry or discard links the account itself.
+    resolved_by = models.CharField(max_length=254, blank=True, default="")
+    retried_task_id = models.CharField(max_length=64, blank=True, default="")  # the new run's Celery task id
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "dead letter"
+        indexes = [models.Index(fields=["status", "-created_at"], name="taskfailure_status_created")]
 
     def __str__(self) -> str:
         return f"{self.task_name} {self.task_id}"

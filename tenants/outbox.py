@@ -21,7 +21,8 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import OutboxMessage, TaskReceipt
@@ -31,6 +32,8 @@ logger = logging.getLogger(__name__)
 PUBLIC_SCHEMA = "public"
 # Backoff between relay attempts of one message while the broker refuses it: 1 s, 2 s, 4 s ... 60 s.
 MAX_BACKOFF_SECONDS = 60
+# How long the relay leaves a new message to the request that wrote it (which publishes it after commit).
+PUBLISH_GRACE = timedelta(seconds=5)
 
 
 def outbox_enqueue(task_name: str, *, kwargs: dict[str, Any], schema_name: str = PUBLIC_SCHEMA) -> OutboxMessage:
@@ -39,41 +42,63 @@ def outbox_enqueue(task_name: str, *, kwargs: dict[str, Any], schema_name: str =
     The row is part of the caller's transaction: rolled back with it, durable with it.
     """
     message = OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs, schema_name=schema_name)
-    message_id = message.id
-    transaction.on_commit(lambda: _publish_committed(message_id))
+    transaction.on_commit(lambda: _publish_committed(message))
     return message
 
 
-def _publish_committed(message_id: Any) -> None:
-    """The change is committed: whatever fails now (the broker, or the database going away before the row
-    is deleted) must not turn the caller's answer into an error. The relay publishes what is left."""
+def _publish_committed(message: OutboxMessage) -> None:
+    """The request's own publish, right after its commit: one publish and one autocommit DELETE, no lock (the
+    relay leaves a message alone for PUBLISH_GRACE, so the two do not race). Whatever fails now (the broker,
+    or the database going away before the delete) must not turn the caller's answer into an error: the row is
+    durable and the relay publishes what is left."""
     try:
-        outbox_publish(message_ids=[message_id])
-    except Exception:  # the row is durable; the relay retries it
-        logger.warning("outbox: %s not published after commit; the relay will", message_id, exc_info=True)
+        _send(message)
+    except Exception as exc:  # noqa: BLE001 - any publish failure leaves the row for the relay
+        try:
+            _postpone(message, exc)
+        except Exception:
+            logger.warning("outbox: %s not published after commit; the relay will", message.id, exc_info=True)
+        return
+    try:
+        # One statement in autocommit (QuerySet.delete() would wrap it in BEGIN/COMMIT: two more round trips).
+        table = connection.ops.quote_name(OutboxMessage._meta.db_table)  # our own model's name, not input
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE id = %s", [message.id])  # noqa: S608
+    except Exception:  # published but not deleted: the relay publishes it again, and tasks dedupe (task_once)
+        logger.warning("outbox: %s published, its row not deleted", message.id, exc_info=True)
 
 
-def outbox_publish(*, message_ids: list[Any] | None = None, limit: int = 500) -> int:
-    """Publish messages (these ids, or every due one) and delete each the broker took. Never raises for a
-    broker that is down: the message stays, with its next attempt pushed back. Returns how many went out."""
+def _send(message: OutboxMessage) -> None:
     from saas.celery import app
 
+    app.send_task(
+        message.task_name,
+        kwargs=message.kwargs,
+        task_id=str(message.id),
+        headers={"_schema_name": message.schema_name},
+        retry=False,  # the outbox retries; a request must not wait on a broker that is down
+    )
+
+
+def outbox_publish(*, message_ids: list[Any] | None = None, limit: int = 500, due_only: bool = True) -> int:
+    """Publish messages (these ids, or every due one; every one at all with `due_only=False`) and delete each
+    the broker took. Never raises for a broker that is down: the message stays, with its next attempt pushed
+    back. Returns how many went out."""
     sent = 0
     with transaction.atomic():
         due = OutboxMessage.objects.select_for_update(skip_locked=True).order_by("next_attempt_at")
         if message_ids is not None:
             due = due.filter(id__in=message_ids)
-        else:
-            due = due.filter(next_attempt_at__lte=timezone.now())
+        elif due_only:
+            now = timezone.now()
+            # A fresh message is its request's to publish (right after commit) for PUBLISH_GRACE; after a
+            # refusal, it is due when its backoff is over.
+            due = due.filter(
+                Q(attempts=0, created_at__lte=now - PUBLISH_GRACE) | Q(attempts__gt=0, next_attempt_at__lte=now)
+            )
         for message in due[:limit]:
             try:
-                app.send_task(
-                    message.task_name,
-                    kwargs=message.kwargs,
-                    task_id=str(message.id),
-                    headers={"_schema_name": message.schema_name},
-                    retry=False,  # the outbox retries; a request must not wait on a broker that is down
-                )
+                _send(message)
             except Exception as exc:  # noqa: BLE001 - any publish failure leaves the row for the relay
                 _postpone(message, exc)
                 continue
@@ -98,11 +123,12 @@ def _postpone(message: OutboxMessage, exc: BaseException) -> None:
     )
 
 
-def outbox_relay(*, limit: int = 500) -> int:
-    """Publish every due message, in batches, until none is left or the broker refuses."""
+def outbox_relay(*, limit: int = 500, due_only: bool = True) -> int:
+    """Publish every due message (every message, backoff or not, with `due_only=False`), in batches, until
+    none is left or the broker refuses."""
     total = 0
     while True:
-        sent = outbox_publish(limit=limit)
+        sent = outbox_publish(limit=limit, due_only=due_only)
         total += sent
         if sent < limit:
             return total

@@ -66,6 +66,8 @@ _STORAGE_DOWN = (
     botocore.exceptions.ConnectionError,
     botocore.exceptions.ReadTimeoutError,
     botocore.exceptions.ConnectTimeoutError,
+    # Reset mid-request (an upload's part cut off by the network): not a botocore ConnectionError.
+    botocore.exceptions.ConnectionClosedError,
 )
 _CACHE_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 # (exception classes, code, detail) for the services we call, from their own client libraries.

@@ -37,6 +37,8 @@ CELERY_BEAT_SCHEDULE = {
     # Nothing stays stuck: Stripe events stored but not applied, exports left pending or running.
     "billing-events-requeue": {"task": "shared_apps.billing.tasks.stripe_events_requeue", "schedule": 120.0},
     "exports-sweep": {"task": "tenants.tasks.fan_out", "schedule": 600.0, "args": ("exports.sweep",)},
+    # Storage stays consistent: multipart uploads whose own abort never reached S3 (tenant_apps/files).
+    "files-multipart-cleanup": {"task": "files.multipart_cleanup", "schedule": 3600.0},
     "tenant-pool-top-up": {"task": "tenants.tasks.pool_top_up", "schedule": 300.0},
     # Re-sync subscriptions from Stripe in case webhooks were missed (shared_apps.billing).
     "billing-reconcile": {"task": "shared_apps.billing.tasks.billing_reconcile", "schedule": 3600.0},

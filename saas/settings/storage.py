@@ -32,6 +32,11 @@ AWS_S3_CLIENT_CONFIG = Config(
     retries={"mode": "standard", "total_max_attempts": AWS_S3_MAX_ATTEMPTS},
 )
 
+# Multipart uploads left incomplete (their own abort could not reach S3) are aborted by the hourly
+# `files.multipart_cleanup` once older than this; the bucket's lifecycle rule (deploy/s3/lifecycle.json)
+# aborts them after a day in any case.
+STORAGE_MULTIPART_MAX_AGE_HOURS = env.int("STORAGE_MULTIPART_MAX_AGE_HOURS", default=6)
+
 MEDIA_ROOT = BASE_DIR / ".data" / "media"
 STORAGES = {
     "default": (

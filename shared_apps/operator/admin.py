@@ -1,4 +1,4 @@
-"""Operator admin: memberships, invitations, audit log, deletion reports, usage, impersonations.
+"""Operator admin: memberships, invitations, audit log, deletion reports, usage, impersonations, dead letters.
 
 Everything here is read-only in the admin: changes go through the services (actions), which audit them.
 """
@@ -11,10 +11,13 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from saas.api.ratelimit import client_ip
 from shared_apps.accounts.models import User
 from shared_apps.memberships.models import Invitation, Membership
+from tenants.models import TaskFailure
 
 from .audit import audit_record
+from .dead_letters import DeadLetterConflictError, dead_letter_discard, dead_letter_retry
 from .models import AuditLog, ImpersonationGrant, TenantDeletion, TenantUsage
 
 
@@ -101,6 +104,43 @@ class ImpersonationGrantAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "operator", "user", "tenant", "is_write", "expires_at", "redeemed_at", "reason")
     search_fields = ("operator__email", "user__email", "tenant__name")
     list_select_related = ("operator", "user", "tenant")
+
+
+@admin.register(TaskFailure)
+class DeadLetterAdmin(ReadOnlyAdmin):
+    """Tasks that gave up. Retry (once, through the outbox, in the letter's own organisation) or discard."""
+
+    list_display = ("created_at", "task_name", "tenant_id", "status", "exception_type", "retries", "resolved_by")
+    list_filter = ("status", "task_name")
+    search_fields = ("task_id", "task_name", "error")
+    date_hierarchy = "created_at"
+    readonly_fields = ("task_name", "task_id", "tenant_id", "schema_name", "status", "error", "exception_type",
+                       "retries", "args", "kwargs", "traceback", "created_at", "resolved_at", "resolved_by",
+                       "retried_task_id")  # fmt: skip
+    actions = ("retry", "discard")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is not None and request.method == "GET"  # the letter's detail page, read-only
+
+    def _each(self, request: HttpRequest, queryset: QuerySet[TaskFailure], verb: str, action: Any) -> None:
+        actor = request.user if isinstance(request.user, User) else None
+        done = 0
+        for letter in queryset:
+            try:
+                action(letter_id=letter.pk, actor=actor, ip=client_ip(request) or None)
+                done += 1
+            except DeadLetterConflictError as exc:
+                self.message_user(request, f"{letter}: {exc.detail}", messages.ERROR)
+        if done:
+            self.message_user(request, f"{verb} {done} dead letter(s).", messages.SUCCESS)
+
+    @admin.action(description="Retry (queue the task again in its organisation, once)")
+    def retry(self, request: HttpRequest, queryset: QuerySet[TaskFailure]) -> None:
+        self._each(request, queryset, "Retried", dead_letter_retry)
+
+    @admin.action(description="Discard")
+    def discard(self, request: HttpRequest, queryset: QuerySet[TaskFailure]) -> None:
+        self._each(request, queryset, "Discarded", dead_letter_discard)
 
 
 # django-tenants ships its own admin index and app list, which expect `request.tenant` to be a Tenant;

@@ -13,6 +13,7 @@ from django.utils.module_loading import import_string
 
 from shared_apps.accounts.models import User
 from tenant_apps.projects.models import Project
+from tenants.celery_tasks import tenant_task_enqueue
 from tenants.models import Tenant
 from tenants.storage import safe_filename, tenant_storage
 
@@ -62,7 +63,13 @@ def file_upload(*, tenant: Tenant, upload: UploadedFile, uploaded_by: User, proj
 
 
 def file_delete(*, tenant: Tenant, file: File) -> None:
+    """Delete the row and, durably, its object: the deletion task is queued through the outbox in the
+    row's own transaction (tenant_task_enqueue), so it is committed with it or not at all. S3 is not
+    called here: the request answers 204 while S3 is down, and the task (retried with backoff, a
+    missing object counting as deleted) removes the object once S3 answers again."""
+    from .tasks import file_object_delete_task
+
     with transaction.atomic():
-        file.delete()
         key = file.key
-        transaction.on_commit(lambda: tenant_storage(tenant).delete(key))
+        file.delete()
+        tenant_task_enqueue(file_object_delete_task, tenant=tenant, key=key)

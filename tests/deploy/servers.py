@@ -152,15 +152,28 @@ def self_signed_certificate(directory: Path, common_name: str) -> None:
 
 
 def nginx_config(
-    workdir: Path, *, base_domain: str, django: str, frontend: str, http_port: int, https_port: int
+    workdir: Path,
+    *,
+    base_domain: str,
+    django: str,
+    frontend: str,
+    http_port: int,
+    https_port: int,
+    flower: str | None = None,
 ) -> Path:
     """The production proxy config (deploy/nginx), rendered as the nginx image would, with only its listen
-    addresses and file locations moved to loopback ports and a scratch directory."""
+    addresses and file locations moved to loopback ports and a scratch directory. Without `flower`, its
+    upstream is a loopback port nothing listens on."""
     (workdir / "certs").mkdir(exist_ok=True)
     self_signed_certificate(workdir / "certs", base_domain)
     server = render_template(
         (DEPLOY / "nginx" / "templates" / "saas.conf.template").read_text(),
-        {"SAAS_BASE_DOMAIN": base_domain, "DJANGO_UPSTREAM": django, "FRONTEND_UPSTREAM": frontend},
+        {
+            "SAAS_BASE_DOMAIN": base_domain,
+            "DJANGO_UPSTREAM": django,
+            "FRONTEND_UPSTREAM": frontend,
+            "FLOWER_UPSTREAM": flower or f"127.0.0.1:{free_port()}",
+        },
     )
     moved = {
         "listen 80": f"listen 127.0.0.1:{http_port}",
@@ -236,12 +249,12 @@ class Reply:
         return json.loads(self.body)
 
 
-def get(port: int, host: str, path: str, *, tls: bool = True) -> Reply:
+def get(port: int, host: str, path: str, *, tls: bool = True, headers: dict[str, str] | None = None) -> Reply:
     connection: http.client.HTTPConnection = (
         HostConnection(port, host) if tls else http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     )
     try:
-        connection.request("GET", path, headers={"Host": host})
+        connection.request("GET", path, headers={"Host": host, **(headers or {})})
         response = connection.getresponse()
         lines = [(k.lower(), v) for k, v in response.getheaders()]
         return Reply(response.status, dict(lines), response.read(), lines)

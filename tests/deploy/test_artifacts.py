@@ -71,11 +71,12 @@ def test_compose_file_matches_the_compose_schema() -> None:
 
 def test_compose_stack_has_every_service_and_bootstrap_runs_before_the_app() -> None:
     services = _compose()["services"]
-    assert {"postgres", "redis", "rabbitmq", "minio", "bootstrap", "web", "worker", "beat", "frontend", "nginx"} <= set(
-        services
-    )
+    assert {
+        *("postgres", "redis", "rabbitmq", "minio", "bootstrap", "web", "worker", "beat", "flower", "frontend"),
+        "nginx",
+    } <= set(services)
     assert services["bootstrap"]["command"] == ["python", "manage.py", "bootstrap"]
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "beat", "flower"):
         assert services[name]["depends_on"]["bootstrap"] == {"condition": "service_completed_successfully"}
     assert services["web"]["command"][:3] == ["gunicorn", "--config", "deploy/gunicorn.conf.py"]
     # Only the proxy is published; Django and Next.js are reachable through it alone.
@@ -134,7 +135,7 @@ def _pod_specs() -> dict[str, dict[str, Any]]:
 
 def test_workloads_exist_with_resources_probes_and_settings() -> None:
     specs = _pod_specs()
-    assert set(specs) == {"saas-web", "saas-worker", "saas-beat", "saas-frontend", "saas-bootstrap"}
+    assert set(specs) == {"saas-web", "saas-worker", "saas-beat", "saas-flower", "saas-frontend", "saas-bootstrap"}
     for name, spec in specs.items():
         assert spec["securityContext"]["runAsNonRoot"] is True, name
         for container in spec.get("initContainers", []) + spec["containers"]:
@@ -152,7 +153,7 @@ def test_autoscalers_and_wildcard_ingress() -> None:
     docs = _documents()
     scaled = {d["spec"]["scaleTargetRef"]["name"] for d in docs if d["kind"] == "HorizontalPodAutoscaler"}
     assert scaled == {"saas-web", "saas-worker"}
-    ingress = next(d for d in docs if d["kind"] == "Ingress")
+    ingress = next(d for d in docs if d["kind"] == "Ingress" and d["metadata"]["name"] == "saas")
     hosts = [rule["host"] for rule in ingress["spec"]["rules"]]
     assert hosts == ["example.com", "*.example.com"]
     for rule in ingress["spec"]["rules"]:

@@ -6,8 +6,10 @@ shared PostgreSQL. Redis and RabbitMQ are the shared ones, used under a namespac
 
 - `postgres`: the group's PostgreSQL (a `PostgresServer`), running at the start of every test.
 - `stack`: that server migrated, with one organisation (`acme`, owner `owner@acme.test`), and the
-  environment for processes that should use it (`stack.env`).
-- `web`: gunicorn (deploy/gunicorn.conf.py) on that database; `web.request(...)` talks to it.
+  environment for processes that should use it (`stack.env`); `make_stack(server)` does the same for
+  another server a test starts itself.
+- `web`: gunicorn (deploy/gunicorn.conf.py) on that database; `web.request(...)` talks to it;
+  `serve_web(env, extra_env)` starts another one.
 - `worker`: a Celery worker on the group's own queue and that database.
 """
 
@@ -85,6 +87,13 @@ def _postgres_running(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture(scope="package")
 def stack(postgres: PostgresServer) -> Iterator[Stack]:
+    with make_stack(postgres) as made:
+        yield made
+
+
+@contextlib.contextmanager
+def make_stack(postgres: PostgresServer) -> Iterator[Stack]:
+    """`postgres` migrated, with acme, and a namespace of its own (the `stack` fixture, for any server)."""
     run_id = f"faults{uuid.uuid4().hex[:10]}"
     env = {key: value for key, value in os.environ.items() if key not in ("TEST_DATABASE_NAME",)}
     env.update(
@@ -156,8 +165,15 @@ class Web:
 
 @pytest.fixture(scope="package")
 def web(stack: Stack) -> Iterator[Web]:
+    with serve_web(stack.env) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def serve_web(env: dict[str, str], extra_env: dict[str, str] | None = None) -> Iterator[Web]:
+    """gunicorn as deployed on `env` + `extra_env` (the package's `web` is `stack.env`)."""
     port = free_port()
-    env = {**stack.env, "WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "4", "LOG_LEVEL": "WARNING"}
+    env = {**env, "WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "4", "LOG_LEVEL": "WARNING", **(extra_env or {})}
     command = [str(VENV_BIN / "gunicorn"), "--config", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
                "saas.wsgi:application"]  # fmt: skip
     process = Process(command, env=env, name="web")
@@ -192,13 +208,20 @@ class Worker:
 
 @pytest.fixture(scope="package")
 def worker(stack: Stack) -> Iterator[Worker]:
+    with run_worker(stack, stack.env) as started:
+        yield started
+
+
+@contextlib.contextmanager
+def run_worker(stack: Stack, env: dict[str, str], *, name: str | None = None) -> Iterator[Worker]:
+    """A Celery worker on the group's queue with `env` (the package's `worker` is `stack.env`)."""
     command = [
         sys.executable, "-m", "celery", "-A", "saas", "worker", "--pool=solo", "--loglevel=INFO",
         "--prefetch-multiplier=8", "-Q", stack.queue, "--without-gossip", "--without-mingle",
-        "--without-heartbeat", "-n", f"{stack.run_id}@%h",
+        "--without-heartbeat", "-n", f"{name or stack.run_id}@%h",
     ]  # fmt: skip
     # SIGQUIT (cold shutdown): a warm one takes ~10 s even when idle, and nothing is left to finish here.
-    process = Process(command, env=stack.env, name="worker", stop_signal=signal.SIGQUIT)
+    process = Process(command, env=env, name="worker", stop_signal=signal.SIGQUIT)
     try:
         deadline = time.monotonic() + 60
         while " ready." not in process.output():

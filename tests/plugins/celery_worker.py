@@ -6,6 +6,7 @@ transaction no other process can see).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -35,6 +36,16 @@ class Worker:
 
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup: None, smtp_sink: SmtpSink) -> Iterator[Worker]:
+    with worker_process(smtp_sink, name=f"test-{os.environ['TEST_RUN_ID']}") as worker:
+        yield worker
+
+
+@contextlib.contextmanager
+def worker_process(smtp_sink: SmtpSink, *, name: str) -> Iterator[Worker]:
+    """A worker started now and stopped at the end of the block (the fixture's is one for the session).
+
+    `name` is its node name: two workers on one machine must not share one (their control queues).
+    """
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
@@ -50,7 +61,7 @@ def celery_worker(django_db_setup: None, smtp_sink: SmtpSink) -> Iterator[Worker
         "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--without-gossip", "--without-mingle", "--without-heartbeat",
         # A node name of its own: two runs on one machine must not fight over one control queue. The solo
         # pool with acks_late and a prefetch of 1 stalls between messages, hence the larger prefetch here.
-        "-n", f"test-{os.environ['TEST_RUN_ID']}@%h",
+        "-n", f"{name}@%h",
     ]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from saas.api.fields import StrictCharField
 from shared_apps.accounts.api.serializers import UrlSerializer
+from tenants.models import TaskFailure
 from tenants.selectors import tenant_url
 
 from ..models import AuditLog, TenantDeletion, TenantUsage
@@ -96,6 +97,35 @@ class DataSnapshotSerializer(serializers.Serializer[Any]):
     tables = TableRowsSerializer(many=True)
     projects = serializers.ListField(child=serializers.DictField(), required=False)
     files = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+# Named in the schema as DeadLetterStatusEnum (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
+DEAD_LETTER_STATUSES = TaskFailure.Status.choices
+
+
+class DeadLetterSerializer(serializers.ModelSerializer[TaskFailure]):
+    """A task that gave up. `retriedTaskId` is the Celery task id of the run a retry queued."""
+
+    args = serializers.JSONField(allow_null=True, help_text="Positional arguments (null: not recorded).")
+    kwargs = serializers.JSONField(allow_null=True, help_text="Keyword arguments (null: not recorded).")
+
+    class Meta:
+        model = TaskFailure
+        fields: tuple[str, ...] = (
+            *("id", "task_name", "task_id", "tenant_id", "schema_name", "status", "error", "exception_type"),
+            *("retries", "args", "kwargs", "created_at", "resolved_at", "resolved_by", "retried_task_id"),
+        )
+
+
+class DeadLetterDetailSerializer(DeadLetterSerializer):
+    class Meta(DeadLetterSerializer.Meta):
+        fields = (*DeadLetterSerializer.Meta.fields, "traceback")
+
+
+class DeadLetterQuerySerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(choices=DEAD_LETTER_STATUSES, required=False)
+    task = StrictCharField(required=False, max_length=200, help_text="The task's name, e.g. `projects.activity_record`")
+    tenant = serializers.UUIDField(required=False, help_text="Only this organisation's letters")
 
 
 __all__ = ["UrlSerializer"]

@@ -19,6 +19,14 @@ operator = [
     path("tenants/<uuid:tenant_id>/data/", views.TenantDataView.as_view(), name="operator-tenant-data"),
     path("audit/", views.AuditListView.as_view(), name="operator-audit"),
     path("deletions/", views.DeletionListView.as_view(), name="operator-deletions"),
+    path("dead-letters/", views.DeadLetterListView.as_view(), name="operator-dead-letters"),
+    path("dead-letters/<int:letter_id>/", views.DeadLetterDetailView.as_view(), name="operator-dead-letter"),
+    path("dead-letters/<int:letter_id>/retry/", views.DeadLetterRetryView.as_view(), name="operator-dead-letter-retry"),
+    path(
+        "dead-letters/<int:letter_id>/discard/",
+        views.DeadLetterDiscardView.as_view(),
+        name="operator-dead-letter-discard",
+    ),
 ]
 deletion_exports = [path("<str:token>/", views.DeletionExportView.as_view(), name="deletion-export")]
 tenant_audit = [path("", views.TenantAuditView.as_view(), name="audit")]

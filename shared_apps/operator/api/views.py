@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, HttpResponseRedirect
+from djangorestframework_camel_case.render import CamelCaseJSONRenderer
+from djangorestframework_camel_case.settings import api_settings as camel_case_settings
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.request import Request
@@ -13,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from saas.api.errors import ApiError
+from saas.api.openapi import error_response
 from saas.api.pagination import PageNumberPagination
 from saas.api.ratelimit import client_ip
 from shared_apps.accounts.models import User
@@ -21,6 +24,13 @@ from tenants.models import Tenant
 from tenants.permissions import HasRole, IsTenantMember
 from tenants.storage import download_url, tenant_storage
 
+from ..dead_letters import (
+    DeadLetterConflictError,
+    dead_letter_discard,
+    dead_letter_get,
+    dead_letter_list,
+    dead_letter_retry,
+)
 from ..deletion import DeletionExportUnavailableError, deletion_export_open, tenant_deletion_schedule
 from ..impersonation import impersonation_start
 from ..selectors import audit_list, deletion_list, tenant_get, tenant_list
@@ -29,6 +39,9 @@ from .permissions import IsOperator, OperatorAuthentication
 from .serializers import (
     AuditLogSerializer,
     DataSnapshotSerializer,
+    DeadLetterDetailSerializer,
+    DeadLetterQuerySerializer,
+    DeadLetterSerializer,
     DeleteInputSerializer,
     DeletionSerializer,
     ImpersonateInputSerializer,
@@ -166,6 +179,69 @@ class DeletionListView(OperatorView):
     @extend_schema(responses={200: DeletionSerializer(many=True)}, tags=["operator"])
     def get(self, request: Request) -> Response:
         return _paginated(self, request, deletion_list(), DeletionSerializer)
+
+
+class ArgumentsAsSentRenderer(CamelCaseJSONRenderer):
+    """camelCase keys as everywhere, except inside a task's `args` and `kwargs`: those are the task's own
+    parameter names (`tenant_id`), shown as the task will receive them."""
+
+    json_underscoreize = {**camel_case_settings.JSON_UNDERSCOREIZE, "ignore_fields": ("args", "kwargs")}
+
+
+class DeadLetterView(OperatorView):
+    renderer_classes = (ArgumentsAsSentRenderer,)
+
+    def conflict(self, exc: DeadLetterConflictError) -> ApiError:
+        return ApiError(status.HTTP_409_CONFLICT, exc.code, exc.detail)
+
+
+class DeadLetterListView(DeadLetterView):
+    """Tasks that gave up (retries exhausted or refused to run), newest first."""
+
+    @extend_schema(
+        parameters=[DeadLetterQuerySerializer],
+        responses={200: DeadLetterSerializer(many=True)},
+        tags=["operator"],
+    )
+    def get(self, request: Request) -> Response:
+        query = DeadLetterQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        letters = dead_letter_list(status=query.validated_data.get("status", ""),
+                                   task=query.validated_data.get("task", ""),
+                                   tenant_id=query.validated_data.get("tenant"))  # fmt: skip
+        return _paginated(self, request, letters, DeadLetterSerializer)
+
+
+class DeadLetterDetailView(DeadLetterView):
+    @extend_schema(responses={200: DeadLetterDetailSerializer}, tags=["operator"])
+    def get(self, request: Request, letter_id: int) -> Response:
+        return Response(DeadLetterDetailSerializer(dead_letter_get(letter_id=letter_id)).data)
+
+
+class DeadLetterRetryView(DeadLetterView):
+    """Queue the task again, once, with the same arguments in its organisation's schema (through the outbox).
+    409 `dead_letter_resolved` if the letter was already retried or discarded, `dead_letter_not_retryable`
+    if it cannot be re-run (no recorded arguments, or its organisation is gone)."""
+
+    @extend_schema(request=None, responses={202: DeadLetterSerializer, 409: error_response(409)}, tags=["operator"])
+    def post(self, request: Request, letter_id: int) -> Response:
+        try:
+            letter = dead_letter_retry(letter_id=letter_id, actor=self.operator(), ip=self.ip())
+        except DeadLetterConflictError as exc:
+            raise self.conflict(exc) from exc
+        return Response(DeadLetterSerializer(letter).data, status=status.HTTP_202_ACCEPTED)
+
+
+class DeadLetterDiscardView(DeadLetterView):
+    """Mark the letter discarded (it stays listed). 409 `dead_letter_resolved` if it was already resolved."""
+
+    @extend_schema(request=None, responses={200: DeadLetterSerializer, 409: error_response(409)}, tags=["operator"])
+    def post(self, request: Request, letter_id: int) -> Response:
+        try:
+            letter = dead_letter_discard(letter_id=letter_id, actor=self.operator(), ip=self.ip())
+        except DeadLetterConflictError as exc:
+            raise self.conflict(exc) from exc
+        return Response(DeadLetterSerializer(letter).data)
 
 
 class DeletionExportView(APIView):

@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from tenant_apps.files.models import File
-from tenants.models import Tenant
+from tenant_apps.files.tasks import file_object_delete_task
+from tenants.models import OutboxMessage, Tenant
 from tenants.services import Signup
 from tests.conftest import Team
 from tests.helpers import api, error, login
@@ -65,8 +66,13 @@ def test_upload_detail_download_delete(acme: Signup, owner: str, django_capture_
     assert download.content == b"%PDF-1.4 hello"
     assert download.headers["Content-Disposition"].startswith("attachment")
 
-    with django_capture_on_commit_callbacks(execute=True):  # the object goes once the row's deletion commits
+    # The row goes at once; the object through the outbox, in the row's transaction (a worker runs the
+    # task: tests/integration/workspace/test_storage_consistency.py, tests/faults/test_storage.py).
+    with django_capture_on_commit_callbacks(execute=False):
         assert api(acme.host, owner).delete(f"/api/v1/files/{body['id']}/").status_code == 204
+    assert api(acme.host, owner).get(f"/api/v1/files/{body['id']}/").status_code == 404
+    (message,) = OutboxMessage.objects.filter(task_name="files.object_delete")
+    file_object_delete_task(**message.kwargs)
     assert key not in bucket_keys()
 
 

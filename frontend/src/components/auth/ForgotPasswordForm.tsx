@@ -5,7 +5,7 @@ import { useState, type FormEvent } from "react";
 import { AuthCard } from "@/components/SiteHeader";
 import { Alert, Button, FormAlert, TextField, linkStyles } from "@/components/ui";
 import { requestPasswordReset } from "@/lib/api/endpoints";
-import { toFormErrors, type FormErrors } from "@/lib/api/errors";
+import { useAction } from "@/lib/useAction";
 
 /**
  * "Forgot your password?": asks allauth to email a reset link. Shared by the public host and organisation hosts;
@@ -14,22 +14,15 @@ import { toFormErrors, type FormErrors } from "@/lib/api/errors";
 export function ForgotPasswordForm({ signInHref = "/login" }: { signInHref?: string }) {
   const t = useTranslations("forgotPassword");
   const [email, setEmail] = useState("");
-  const [errors, setErrors] = useState<FormErrors | null>(null);
-  const [submitting, setSubmitting] = useState(false);
+  const { run, busy: submitting, errors } = useAction({ fields: ["email"] });
   const [sentTo, setSentTo] = useState<string | null>(null);
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setSubmitting(true);
-    setErrors(null);
-    try {
+    void run(async () => {
       await requestPasswordReset(email);
       setSentTo(email);
-    } catch (error) {
-      setErrors(toFormErrors(error, ["email"]));
-    } finally {
-      setSubmitting(false);
-    }
+    });
   }
 
   return (

@@ -6,7 +6,7 @@ import { Suspense, useState, type FormEvent } from "react";
 import { AuthCard } from "@/components/SiteHeader";
 import { Alert, Button, FormAlert, TextField, linkStyles } from "@/components/ui";
 import { resetPassword } from "@/lib/api/endpoints";
-import { toFormErrors, type FormErrors } from "@/lib/api/errors";
+import { useAction } from "@/lib/useAction";
 
 // `key` errors (invalid or expired link) are shown with a link to ask for a new one, not as a field.
 const FIELDS = ["password", "key"] as const;
@@ -28,26 +28,18 @@ function ResetPasswordCard({ signInHref = "/login", forgotHref = "/forgot-passwo
   const t = useTranslations("resetPassword");
   const key = useSearchParams().get("key");
   const [password, setPassword] = useState("");
-  const [errors, setErrors] = useState<FormErrors | null>(null);
-  const [submitting, setSubmitting] = useState(false);
+  // With `onDone` the button stays busy while the caller navigates away.
+  const { run, busy: submitting, errors } = useAction({ fields: FIELDS, keepPendingOnSuccess: onDone !== undefined });
   const [done, setDone] = useState(false);
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (!key) return;
-    setSubmitting(true);
-    setErrors(null);
-    try {
+    void run(async () => {
       await resetPassword(key, password);
-      if (onDone) {
-        onDone();
-        return; // keep the button busy while the caller navigates away
-      }
-      setDone(true);
-    } catch (error) {
-      setErrors(toFormErrors(error, FIELDS));
-    }
-    setSubmitting(false);
+      if (onDone) onDone();
+      else setDone(true);
+    });
   }
 
   const requestNew = (

@@ -17,13 +17,14 @@ export function PlanList({ plans, action }: { plans: Plan[]; action?: (plan: Pla
   return (
     <ul className="grid gap-6 md:grid-cols-3">
       {plans.map((plan) => {
+        // The schema marks fields with a model default optional: "usd" is that default.
         const price = Number(plan.priceMonthly);
         return (
           <li key={plan.code} className="flex flex-col rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
             <h2 className="text-lg font-semibold text-slate-900">{plan.name}</h2>
             <p className="mt-2 text-2xl font-bold text-slate-900">
               {price > 0
-                ? t("perMonth", { price: format.number(price, { style: "currency", currency: plan.currency.toUpperCase() }) })
+                ? t("perMonth", { price: format.number(price, { style: "currency", currency: (plan.currency ?? "usd").toUpperCase() }) })
                 : t("free")}
             </p>
             <p className="mt-1 text-sm text-slate-600">

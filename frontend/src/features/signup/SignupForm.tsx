@@ -4,9 +4,9 @@ import { useTranslations } from "next-intl";
 import { useId, useState, type FormEvent, type ReactNode } from "react";
 import { Button, FormAlert, Spinner, TextField, cx, linkStyles } from "@/components/ui";
 import { handoff, login, signup } from "@/lib/api/endpoints";
-import { toFormErrors, type FormErrors } from "@/lib/api/errors";
 import type { SignupResult } from "@/lib/api/types";
 import { organisationHostPreview } from "@/lib/host";
+import { useAction } from "@/lib/useAction";
 import { passwordRules, PASSWORD_MIN_LENGTH } from "./password";
 import { suggestSubdomain } from "./subdomain";
 import { useSubdomainCheck, type SubdomainState } from "./useSubdomainCheck";
@@ -58,8 +58,8 @@ export function SignupForm({ navigate = (url) => window.location.assign(url) }: 
   const t = useTranslations("signup");
   const [values, setValues] = useState({ organisationName: "", subdomain: "", email: "", password: "", fullName: "" });
   const [subdomainEdited, setSubdomainEdited] = useState(false);
-  const [errors, setErrors] = useState<FormErrors | null>(null);
-  const [submitting, setSubmitting] = useState(false);
+  // Pending until the browser has left for the organisation: the form is replaced by "creating" meanwhile.
+  const { run, busy: submitting, errors, setErrors } = useAction({ fields: FIELDS, keepPendingOnSuccess: true });
   const [created, setCreated] = useState<SignupResult | null>(null);
   const statusId = useId();
   const rulesId = useId();
@@ -80,27 +80,20 @@ export function SignupForm({ navigate = (url) => window.location.assign(url) }: 
     }
   }
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setSubmitting(true);
-    setErrors(null);
-    let result: SignupResult;
-    try {
-      result = await signup({ ...values, fullName: values.fullName || undefined });
-    } catch (error) {
-      setErrors(toFormErrors(error, FIELDS));
-      setSubmitting(false);
-      return;
-    }
-    setCreated(result);
-    // Land signed in: an account token on this (public) host, then a one-time handoff link to the organisation.
-    try {
-      await login(values.email, values.password);
-      const link = await handoff(result.tenant.id);
-      navigate(link.url);
-    } catch {
-      navigate(`${result.tenant.url.replace(/\/$/, "")}/login`);
-    }
+    void run(async () => {
+      const result = await signup({ ...values, fullName: values.fullName || undefined });
+      setCreated(result);
+      // Land signed in: an account token on this (public) host, then a one-time handoff link to the organisation.
+      try {
+        await login(values.email, values.password);
+        const link = await handoff(result.tenant.id);
+        navigate(link.url);
+      } catch {
+        navigate(`${result.tenant.url.replace(/\/$/, "")}/login`);
+      }
+    });
   }
 
   if (created) {

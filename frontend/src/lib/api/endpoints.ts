@@ -3,21 +3,30 @@ import { api, apiClient } from "./client";
 import type {
   AccountTenant,
   Billing,
+  CheckoutInput,
   ExportJob,
   Invitation,
+  InvitationAcceptInput,
+  InvitationCreateInput,
   InvitationPreview,
+  LoginInput,
   LoginResult,
   Me,
   Member,
+  MemberUpdateInput,
   Paginated,
   Plan,
   Project,
+  ProjectInput,
+  ProjectUpdateInput,
+  RedirectUrl,
   Role,
   SignupInput,
   SignupResult,
   StoredFile,
+  StoredFileDetail,
   SubdomainCheck,
-  TenantSummary,
+  TenantCreateInput,
   TokenPair,
 } from "./types";
 
@@ -51,15 +60,15 @@ export const listPlans = () => api.get<Plan[] | Paginated<Plan>>("/api/v1/billin
 export const listAccountTenants = () =>
   api.get<AccountTenant[] | Paginated<AccountTenant>>("/api/v1/account/tenants/").then((r) => asList(r.data));
 
-export const createAccountTenant = (input: { organisationName: string; subdomain: string }) =>
-  api.post<TenantSummary>("/api/v1/account/tenants/", input).then((r) => r.data);
+export const createAccountTenant = (input: TenantCreateInput) =>
+  api.post<AccountTenant>("/api/v1/account/tenants/", input).then((r) => r.data);
 
 export const handoff = (tenantId: string) =>
-  api.post<{ url: string }>(`/api/v1/account/tenants/${encodeURIComponent(tenantId)}/handoff/`).then((r) => r.data);
+  api.post<RedirectUrl>(`/api/v1/account/tenants/${encodeURIComponent(tenantId)}/handoff/`).then((r) => r.data);
 
 // ---- either host: sessions --------------------------------------------------------------------------------
 export const login = (email: string, password: string) =>
-  api.post<LoginResult>("/api/v1/auth/login/", { email, password }, { skipAuth: true }).then((r) => storeAccess(r.data));
+  api.post<LoginResult>("/api/v1/auth/login/", { email, password } satisfies LoginInput, { skipAuth: true }).then((r) => storeAccess(r.data));
 
 export const redeemHandoff = (code: string) =>
   api.post<LoginResult>("/api/v1/auth/handoff/", { code }, { skipAuth: true }).then((r) => storeAccess(r.data));
@@ -78,29 +87,29 @@ export const getMe = () => api.get<Me>("/api/v1/me/").then((r) => r.data);
 
 export const listMembers = () => api.get<Member[] | Paginated<Member>>("/api/v1/members/").then((r) => asList(r.data));
 export const updateMember = (id: Member["id"], role: Role) =>
-  api.patch<Member>(`/api/v1/members/${id}/`, { role }).then((r) => r.data);
+  api.patch<Member>(`/api/v1/members/${id}/`, { role } satisfies MemberUpdateInput).then((r) => r.data);
 export const removeMember = (id: Member["id"]) => api.delete(`/api/v1/members/${id}/`).then(() => undefined);
 
 export const listInvitations = () =>
   api.get<Invitation[] | Paginated<Invitation>>("/api/v1/invitations/").then((r) => asList(r.data));
 export const createInvitation = (email: string, role: Role) =>
-  api.post<Invitation>("/api/v1/invitations/", { email, role }).then((r) => r.data);
+  api.post<Invitation>("/api/v1/invitations/", { email, role } satisfies InvitationCreateInput).then((r) => r.data);
 export const revokeInvitation = (id: Invitation["id"]) => api.delete(`/api/v1/invitations/${id}/`).then(() => undefined);
 export const resendInvitation = (id: Invitation["id"]) => api.post(`/api/v1/invitations/${id}/resend/`).then(() => undefined);
 export const previewInvitation = (token: string) =>
   api.get<InvitationPreview>("/api/v1/invitations/preview/", { params: { token }, skipAuth: true }).then((r) => r.data);
-export const acceptInvitation = (input: { token: string; password: string; fullName?: string }) =>
+export const acceptInvitation = (input: InvitationAcceptInput) =>
   api.post<LoginResult>("/api/v1/invitations/accept/", input, { skipAuth: true }).then((r) => storeAccess(r.data));
 
 export const listProjects = () => api.get<Project[] | Paginated<Project>>("/api/v1/projects/").then((r) => asList(r.data));
-export const createProject = (input: { name: string; description: string }) =>
+export const createProject = (input: ProjectInput) =>
   api.post<Project>("/api/v1/projects/", input).then((r) => r.data);
-export const updateProject = (id: Project["id"], input: { name: string; description: string }) =>
+export const updateProject = (id: Project["id"], input: ProjectUpdateInput) =>
   api.patch<Project>(`/api/v1/projects/${id}/`, input).then((r) => r.data);
 export const deleteProject = (id: Project["id"]) => api.delete(`/api/v1/projects/${id}/`).then(() => undefined);
 
 export const listFiles = () => api.get<StoredFile[] | Paginated<StoredFile>>("/api/v1/files/").then((r) => asList(r.data));
-export const getFile = (id: StoredFile["id"]) => api.get<StoredFile>(`/api/v1/files/${id}/`).then((r) => r.data);
+export const getFile = (id: StoredFile["id"]) => api.get<StoredFileDetail>(`/api/v1/files/${id}/`).then((r) => r.data);
 export const deleteFile = (id: StoredFile["id"]) => api.delete(`/api/v1/files/${id}/`).then(() => undefined);
 export function uploadFile(file: File, onProgress: (fraction: number) => void, signal?: AbortSignal) {
   const body = new FormData();
@@ -119,8 +128,8 @@ export const requestExport = () => api.post<ExportJob>("/api/v1/exports/").then(
 export const getExport = (id: ExportJob["id"]) => api.get<ExportJob>(`/api/v1/exports/${id}/`).then((r) => r.data);
 
 export const getBilling = () => api.get<Billing>("/api/v1/billing/").then((r) => r.data);
-export const startCheckout = (plan: string) => api.post<{ url: string }>("/api/v1/billing/checkout/", { plan }).then((r) => r.data);
-export const openBillingPortal = () => api.post<{ url: string }>("/api/v1/billing/portal/").then((r) => r.data);
+export const startCheckout = (plan: string) => api.post<RedirectUrl>("/api/v1/billing/checkout/", { plan } satisfies CheckoutInput).then((r) => r.data);
+export const openBillingPortal = () => api.post<RedirectUrl>("/api/v1/billing/portal/").then((r) => r.data);
 
 // ---- allauth headless: password reset and email verification ----------------------------------------------
 export const requestPasswordReset = (email: string) =>

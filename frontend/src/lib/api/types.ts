@@ -1,149 +1,68 @@
-/** The HTTP contract (API.md, version 1). Field names are the camelCase keys the API sends. */
+/**
+ * The HTTP contract, as the backend's OpenAPI schemas state it. Field names are the camelCase keys the API sends.
+ *
+ * Every type here is an alias of a generated one (src/api/schema/*.d.ts, from the schemas the backend serves at
+ * `/api/schema/` on each host; regenerate with `npm run api:generate`). A test in `make test`
+ * (tests/schema/test_frontend_types_current.py) fails when they are out of date. Only two things are written by
+ * hand: `Paginated<T>` (a generic the schema spells out once per list) and the `Role` narrowing of `role` fields
+ * the schema types as plain strings.
+ */
+import type { components as PublicComponents } from "@/api/schema/public";
+import type { components as TenantComponents } from "@/api/schema/tenant";
 
-export type Role = "owner" | "admin" | "member";
+/** The public host's (bare domain's) components: signup, account, plans. */
+type PublicSchema = PublicComponents["schemas"];
+/** An organisation host's components: everything under the organisation's own API. */
+type TenantSchema = TenantComponents["schemas"];
 
-export interface ApiErrorItem {
-  code: string;
-  detail: string;
-  attr: string | null;
-}
+/** `role` typed as a member's role where the schema only says `string` (`/me`, logins, the account's list). */
+type WithRole<T extends { role?: unknown }> = Omit<T, "role"> & (undefined extends T["role"] ? { role?: Role } : { role: Role });
 
-export interface ApiErrorBody {
-  type: "validation_error" | "client_error" | "server_error";
-  errors: ApiErrorItem[];
-}
+export type Role = TenantSchema["RoleEnum"];
+
+export type ApiErrorItem = TenantSchema["Error"];
+export type ApiErrorBody =
+  | TenantSchema["ValidationErrorResponse"]
+  | TenantSchema["ClientErrorResponse"]
+  | TenantSchema["ServerErrorResponse"];
 
 export interface Paginated<T> {
   count: number;
-  next: string | null;
-  previous: string | null;
+  next?: string | null;
+  previous?: string | null;
   results: T[];
 }
 
-export interface SignupInput {
-  organisationName: string;
-  subdomain: string;
-  email: string;
-  password: string;
-  fullName?: string;
-}
+// ---- public host ------------------------------------------------------------------------------------------
+export type SignupInput = PublicSchema["SignupInputRequest"];
+export type SignupResult = PublicSchema["SignupOutput"];
+export type TenantSummary = PublicSchema["SignupTenant"];
+export type SubdomainCheck = PublicSchema["SubdomainCheckOutput"];
+export type AccountTenant = WithRole<PublicSchema["AccountTenant"]>;
+export type TenantCreateInput = PublicSchema["TenantCreateInputRequest"];
+export type Plan = PublicSchema["Plan"];
 
-export interface TenantSummary {
-  id: string;
-  name: string;
-  subdomain: string;
-  url: string;
-  status?: string;
-}
+// ---- either host: sessions --------------------------------------------------------------------------------
+export type User = TenantSchema["User"];
+export type TokenPair = TenantSchema["TokenPair"];
+export type LoginInput = TenantSchema["LoginInputRequest"];
+export type LoginResult = WithRole<TenantSchema["LoginOutput"]>;
+export type RedirectUrl = TenantSchema["Url"];
 
-export interface SignupResult {
-  tenant: TenantSummary;
-  user: { id: number; email: string };
-}
-
-export interface SubdomainCheck {
-  subdomain: string;
-  available: boolean;
-  reason?: "invalid" | "reserved" | "taken" | string;
-  detail?: string;
-}
-
-export interface User {
-  id: number;
-  email: string;
-  fullName?: string;
-}
-
-export interface TokenPair {
-  access: string;
-  refresh?: string;
-}
-
-export interface LoginResult extends TokenPair {
-  user: User;
-  role?: Role;
-}
-
-export interface AccountTenant {
-  id: string;
-  name: string;
-  subdomain: string;
-  url: string;
-  role: Role;
-}
-
-export interface Plan {
-  code: string;
-  name: string;
-  priceMonthly: string | number;
-  currency: string;
-  seatLimit: number | null;
-  features: string[] | Record<string, unknown>;
-}
-
-export interface Me {
-  id: number;
-  email: string;
-  fullName: string;
-  role: Role;
-  tenant: { id: string; name: string; subdomain: string };
-  impersonatedBy: { id: number; email: string } | null;
-}
-
-export interface Member {
-  id: number;
-  email: string;
-  fullName: string;
-  role: Role;
-  joinedAt: string;
-}
-
-export interface Invitation {
-  id: string | number;
-  email: string;
-  role: Role;
-  status: string;
-  expiresAt: string;
-  invitedBy?: string | { id: number; email: string } | null;
-}
-
-export interface InvitationPreview {
-  organisationName: string;
-  email: string;
-  role: Role;
-  accountExists: boolean;
-}
-
-export interface Project {
-  id: string | number;
-  name: string;
-  description: string;
-  createdAt: string;
-  createdBy?: string | { id: number; email: string } | null;
-}
-
-export interface StoredFile {
-  id: string | number;
-  name: string;
-  size: number;
-  contentType: string;
-  createdAt: string;
-  downloadUrl?: string;
-}
-
-export type ExportStatus = "pending" | "running" | "done" | "failed";
-
-export interface ExportJob {
-  id: string | number;
-  status: ExportStatus;
-  downloadUrl?: string | null;
-}
-
-export interface Billing {
-  plan: string | { code: string; name: string } | null;
-  status: string;
-  seats: { used: number; limit: number | null };
-  trialEndsAt: string | null;
-  currentPeriodEnd: string | null;
-  features: string[] | Record<string, unknown>;
-}
+// ---- organisation host ------------------------------------------------------------------------------------
+export type Me = WithRole<TenantSchema["Me"]>;
+export type Member = TenantSchema["Member"];
+export type MemberUpdateInput = TenantSchema["MemberUpdateRequest"];
+export type Invitation = TenantSchema["Invitation"];
+export type InvitationCreateInput = TenantSchema["InvitationCreateRequest"];
+export type InvitationAcceptInput = TenantSchema["InvitationAcceptRequest"];
+export type InvitationPreview = TenantSchema["InvitationPreview"];
+export type Project = TenantSchema["Project"];
+export type ProjectInput = TenantSchema["ProjectInputRequest"];
+export type ProjectUpdateInput = TenantSchema["ProjectUpdateRequest"];
+export type StoredFile = TenantSchema["File"];
+export type StoredFileDetail = TenantSchema["FileDetail"];
+export type ExportStatus = TenantSchema["ExportStatusEnum"];
+export type ExportJob = TenantSchema["Export"];
+export type Billing = TenantSchema["Billing"];
+export type CheckoutInput = TenantSchema["CheckoutRequest"];

@@ -6,8 +6,8 @@ import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { AsyncContent } from "@/components/data";
 import { Alert, Button, Card, EmptyState, FormAlert, Loading, PageHeader, TextField } from "@/components/ui";
 import { createAccountTenant, handoff, listAccountTenants, logout } from "@/lib/api/endpoints";
-import { toFormErrors, type FormErrors } from "@/lib/api/errors";
 import type { AccountTenant } from "@/lib/api/types";
+import { useAction } from "@/lib/useAction";
 import { useSessionStatus } from "@/lib/auth/session";
 import { organisationHostPreview } from "@/lib/host";
 
@@ -19,12 +19,12 @@ export default function AccountPage() {
   const status = useSessionStatus();
   const [tenants, setTenants] = useState<AccountTenant[] | null>(null);
   const [loadFailed, setLoadFailed] = useState(false);
-  const [opening, setOpening] = useState<string | null>(null);
-  const [openError, setOpenError] = useState<FormErrors | null>(null);
+  // Opening leaves for the organisation's host, so its button stays busy until the browser has.
+  const opener = useAction<AccountTenant["id"]>({ keepPendingOnSuccess: true });
+  const { pending: opening, errors: openError } = opener;
   const [form, setForm] = useState({ organisationName: "", subdomain: "" });
-  const [formErrors, setFormErrors] = useState<FormErrors | null>(null);
-  const [creating, setCreating] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  const creator = useAction({ fields: FIELDS });
+  const { busy: creating, errors: formErrors, notice } = creator;
 
   const load = useCallback(() => {
     listAccountTenants().then(setTenants, () => setLoadFailed(true));
@@ -35,33 +35,22 @@ export default function AccountPage() {
     if (status === "authenticated") load();
   }, [status, router, load]);
 
-  async function open(tenant: AccountTenant) {
-    setOpening(tenant.id);
-    setOpenError(null);
-    try {
+  function open(tenant: AccountTenant) {
+    void opener.run(async () => {
       // A one-time link that signs this account in on the organisation's own host.
       const { url } = await handoff(tenant.id);
       window.location.assign(url);
-    } catch (error) {
-      setOpenError(toFormErrors(error));
-      setOpening(null);
-    }
+    }, tenant.id);
   }
 
-  async function create(event: FormEvent<HTMLFormElement>) {
+  function create(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setCreating(true);
-    setFormErrors(null);
-    try {
+    void creator.run(async () => {
       const tenant = await createAccountTenant(form);
-      setNotice(t("account.created", { name: tenant.name }));
+      creator.setNotice(t("account.created", { name: tenant.name }));
       setForm({ organisationName: "", subdomain: "" });
       load();
-    } catch (error) {
-      setFormErrors(toFormErrors(error, FIELDS));
-    } finally {
-      setCreating(false);
-    }
+    });
   }
 
   if (status !== "authenticated") return <Loading />;

@@ -5,7 +5,7 @@ import { useTranslations } from "next-intl";
 import { Suspense } from "react";
 import { AuthCard } from "@/components/SiteHeader";
 import { Alert, linkStyles } from "@/components/ui";
-import { LoginForm } from "@/features/auth/LoginForm";
+import { LoginForm } from "@/components/auth/LoginForm";
 
 function AccountLogin() {
   const t = useTranslations("login");

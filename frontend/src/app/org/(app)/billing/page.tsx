@@ -1,24 +1,22 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useState } from "react";
 import { useDates } from "@/components/format";
 import { Alert, Button, Card, FormAlert, Loading, PageHeader } from "@/components/ui";
 import { useOrg } from "@/features/org/OrgShell";
 import { PlanList, planFeatures } from "@/features/plans/PlanList";
 import { getBilling, listPlans, openBillingPortal, startCheckout } from "@/lib/api/endpoints";
-import { toFormErrors, type FormErrors } from "@/lib/api/errors";
-import type { Billing, Plan } from "@/lib/api/types";
+import type { Billing, Plan, RedirectUrl } from "@/lib/api/types";
+import { useAction } from "@/lib/useAction";
 import { useResource } from "@/lib/useResource";
 
+// `plan` is the plan's code ("" without one).
 function planCode(plan: Billing["plan"]): string | null {
-  if (!plan) return null;
-  return typeof plan === "string" ? plan : plan.code;
+  return plan || null;
 }
 
 function planName(plan: Billing["plan"], plans: Plan[] | null): string | null {
   if (!plan) return null;
-  if (typeof plan !== "string") return plan.name;
   return plans?.find((p) => p.code === plan)?.name ?? plan;
 }
 
@@ -28,20 +26,15 @@ export default function BillingPage() {
   const dates = useDates();
   const billing = useResource(getBilling);
   const plans = useResource(listPlans);
-  const [redirecting, setRedirecting] = useState<string | null>(null);
-  const [errors, setErrors] = useState<FormErrors | null>(null);
+  // Stripe's checkout or portal: pending (with what was asked for) until the browser has left for it.
+  const { run, pending: redirecting, errors } = useAction<string>({ keepPendingOnSuccess: true });
   const owner = can("manageBilling");
 
-  async function go(target: string, call: () => Promise<{ url: string }>) {
-    setRedirecting(target);
-    setErrors(null);
-    try {
+  function go(target: string, call: () => Promise<RedirectUrl>) {
+    void run(async () => {
       const { url } = await call();
       window.location.assign(url);
-    } catch (error) {
-      setErrors(toFormErrors(error));
-      setRedirecting(null);
-    }
+    }, target);
   }
 
   if (billing.loading) return <Loading />;

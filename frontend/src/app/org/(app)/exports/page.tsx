@@ -4,16 +4,16 @@ import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import { Alert, Button, Card, EmptyState, FormAlert, PageHeader, Spinner, linkStyles } from "@/components/ui";
 import { getExport, requestExport } from "@/lib/api/endpoints";
-import { toFormErrors, type FormErrors } from "@/lib/api/errors";
+import { toFormErrors } from "@/lib/api/errors";
 import type { ExportJob } from "@/lib/api/types";
+import { useAction } from "@/lib/useAction";
 
 const POLL_MS = 1500;
 
 export default function ExportsPage() {
   const t = useTranslations();
   const [job, setJob] = useState<ExportJob | null>(null);
-  const [requesting, setRequesting] = useState(false);
-  const [errors, setErrors] = useState<FormErrors | null>(null);
+  const { run, busy: requesting, errors, setErrors } = useAction();
 
   const running = job !== null && (job.status === "pending" || job.status === "running");
 
@@ -23,18 +23,10 @@ export default function ExportsPage() {
       getExport(job.id).then(setJob, (error: unknown) => setErrors(toFormErrors(error)));
     }, POLL_MS);
     return () => clearTimeout(timer);
-  }, [job, running]);
+  }, [job, running, setErrors]);
 
-  async function start() {
-    setRequesting(true);
-    setErrors(null);
-    try {
-      setJob(await requestExport());
-    } catch (error) {
-      setErrors(toFormErrors(error));
-    } finally {
-      setRequesting(false);
-    }
+  function start() {
+    void run(async () => setJob(await requestExport()));
   }
 
   return (

@@ -6,8 +6,8 @@ import { useDates } from "@/components/format";
 import { AsyncContent, DataTable } from "@/components/data";
 import { Alert, Button, Card, EmptyState, FormAlert, PageHeader } from "@/components/ui";
 import { deleteFile, getFile, listFiles, uploadFile } from "@/lib/api/endpoints";
-import { toFormErrors, type FormErrors } from "@/lib/api/errors";
 import type { StoredFile } from "@/lib/api/types";
+import { useAction } from "@/lib/useAction";
 import { useResource } from "@/lib/useResource";
 
 export default function FilesPage() {
@@ -18,9 +18,9 @@ export default function FilesPage() {
   const [chosen, setChosen] = useState<File | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [controller, setController] = useState<AbortController | null>(null);
-  const [errors, setErrors] = useState<FormErrors | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState<StoredFile["id"] | null>(null);
+  // The upload's progress is its own state (the bar); the rows are busy while one of them is acted on.
+  const { run, pending, errors, notice, setNotice } = useAction<"upload" | StoredFile["id"]>({ fields: ["file"] });
+  const busy = pending === "upload" ? null : pending;
 
   async function upload(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -28,49 +28,36 @@ export default function FilesPage() {
     const abort = new AbortController();
     setController(abort);
     setProgress(0);
-    setErrors(null);
-    setNotice(null);
-    try {
-      const stored = await uploadFile(chosen, setProgress, abort.signal);
-      files.setData((list) => [stored, ...(list ?? [])]);
-      setNotice(t("files.uploaded", { name: stored.name }));
-      setChosen(null);
-      if (inputRef.current) inputRef.current.value = "";
-    } catch (error) {
-      if (!abort.signal.aborted) setErrors(toFormErrors(error, ["file"]));
-    } finally {
-      setProgress(null);
-      setController(null);
-    }
+    await run(async () => {
+      try {
+        const stored = await uploadFile(chosen, setProgress, abort.signal);
+        files.setData((list) => [stored, ...(list ?? [])]);
+        setNotice(t("files.uploaded", { name: stored.name }));
+        setChosen(null);
+        if (inputRef.current) inputRef.current.value = "";
+      } catch (error) {
+        if (!abort.signal.aborted) throw error; // a cancelled upload is no error
+      }
+    }, "upload");
+    setProgress(null);
+    setController(null);
   }
 
-  async function download(file: StoredFile) {
-    setBusy(file.id);
-    setErrors(null);
-    try {
+  function download(file: StoredFile) {
+    void run(async () => {
       // The link is short-lived, so it is fetched at the moment of the click rather than with the list.
       const detail = await getFile(file.id);
       if (detail.downloadUrl) window.location.assign(detail.downloadUrl);
-    } catch (error) {
-      setErrors(toFormErrors(error));
-    } finally {
-      setBusy(null);
-    }
+    }, file.id);
   }
 
-  async function remove(file: StoredFile) {
+  function remove(file: StoredFile) {
     if (!window.confirm(t("files.confirmDelete", { name: file.name }))) return;
-    setBusy(file.id);
-    setErrors(null);
-    try {
+    void run(async () => {
       await deleteFile(file.id);
       files.setData((list) => list?.filter((f) => f.id !== file.id) ?? null);
       setNotice(t("files.deleted", { name: file.name }));
-    } catch (error) {
-      setErrors(toFormErrors(error));
-    } finally {
-      setBusy(null);
-    }
+    }, file.id);
   }
 
   const percent = progress === null ? 0 : Math.round(progress * 100);

@@ -7,8 +7,8 @@ import { AsyncContent, DataTable } from "@/components/data";
 import { Alert, Button, Card, EmptyState, FormAlert, PageHeader, SelectField, TextField } from "@/components/ui";
 import { rolesUpTo, useOrg } from "@/features/org/OrgShell";
 import { createInvitation, listInvitations, resendInvitation, revokeInvitation } from "@/lib/api/endpoints";
-import { toFormErrors, type FormErrors } from "@/lib/api/errors";
 import type { Invitation, Role } from "@/lib/api/types";
+import { useAction } from "@/lib/useAction";
 import { useResource } from "@/lib/useResource";
 
 const FIELDS = ["email", "role"] as const;
@@ -20,51 +20,40 @@ export default function InvitationsPage() {
   const invitations = useResource(listInvitations);
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("member");
-  const [formErrors, setFormErrors] = useState<FormErrors | null>(null);
-  const [sending, setSending] = useState(false);
-  const [rowErrors, setRowErrors] = useState<FormErrors | null>(null);
-  const [busy, setBusy] = useState<Invitation["id"] | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  // The invite form and the rows each have their errors; one notice says what the last of them did.
+  const form = useAction({ fields: FIELDS });
+  const rows = useAction<Invitation["id"]>();
+  const { busy: sending, errors: formErrors } = form;
+  const { pending: busy, errors: rowErrors } = rows;
+  const notice = form.notice ?? rows.notice;
 
   if (!can("manageMembers")) return <Alert tone="info">{t("invitations.noPermission")}</Alert>;
 
-  async function invite(event: FormEvent<HTMLFormElement>) {
+  function invite(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setSending(true);
-    setFormErrors(null);
-    setNotice(null);
-    try {
+    rows.setNotice(null);
+    void form.run(async () => {
       const invitation = await createInvitation(email, role);
       invitations.setData((list) => [invitation, ...(list ?? [])]);
-      setNotice(t("invitations.sent", { email: invitation.email }));
+      form.setNotice(t("invitations.sent", { email: invitation.email }));
       setEmail("");
-    } catch (error) {
-      setFormErrors(toFormErrors(error, FIELDS));
-    } finally {
-      setSending(false);
-    }
+    });
   }
 
-  async function act(invitation: Invitation, action: "resend" | "revoke") {
+  function act(invitation: Invitation, action: "resend" | "revoke") {
     if (action === "revoke" && !window.confirm(t("invitations.confirmRevoke", { email: invitation.email }))) return;
-    setBusy(invitation.id);
-    setRowErrors(null);
-    setNotice(null);
-    try {
+    form.setNotice(null);
+    void rows.run(async () => {
       if (action === "resend") {
         await resendInvitation(invitation.id);
-        setNotice(t("invitations.resent", { email: invitation.email }));
+        rows.setNotice(t("invitations.resent", { email: invitation.email }));
         invitations.reload();
       } else {
         await revokeInvitation(invitation.id);
         invitations.setData((list) => list?.filter((i) => i.id !== invitation.id) ?? null);
-        setNotice(t("invitations.revoked", { email: invitation.email }));
+        rows.setNotice(t("invitations.revoked", { email: invitation.email }));
       }
-    } catch (error) {
-      setRowErrors(toFormErrors(error));
-    } finally {
-      setBusy(null);
-    }
+    }, invitation.id);
   }
 
   const pending = invitations.data?.filter((i) => !i.status || i.status === "pending") ?? [];

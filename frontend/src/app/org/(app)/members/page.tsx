@@ -1,14 +1,13 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useState } from "react";
 import { useDates } from "@/components/format";
 import { AsyncContent, DataTable } from "@/components/data";
 import { Alert, Button, EmptyState, FormAlert, PageHeader } from "@/components/ui";
 import { rolesUpTo, useOrg } from "@/features/org/OrgShell";
 import { listMembers, removeMember, updateMember } from "@/lib/api/endpoints";
-import { toFormErrors, type FormErrors } from "@/lib/api/errors";
 import type { Member, Role } from "@/lib/api/types";
+import { useAction } from "@/lib/useAction";
 import { useResource } from "@/lib/useResource";
 
 export default function MembersPage() {
@@ -16,41 +15,25 @@ export default function MembersPage() {
   const { me, can } = useOrg();
   const dates = useDates();
   const members = useResource(listMembers);
-  const [busy, setBusy] = useState<Member["id"] | null>(null);
-  const [errors, setErrors] = useState<FormErrors | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const { run, pending: busy, errors, notice, setNotice } = useAction<Member["id"]>();
   const manage = can("manageMembers");
 
-  async function changeRole(member: Member, role: Role) {
-    setBusy(member.id);
-    setErrors(null);
-    setNotice(null);
-    try {
+  function changeRole(member: Member, role: Role) {
+    void run(async () => {
       const updated = await updateMember(member.id, role);
       members.setData((list) => list?.map((m) => (m.id === member.id ? { ...m, ...updated, role } : m)) ?? null);
       setNotice(t("members.roleUpdated", { name: member.fullName || member.email, role: t(`roles.${role}`) }));
-    } catch (error) {
-      setErrors(toFormErrors(error));
-    } finally {
-      setBusy(null);
-    }
+    }, member.id);
   }
 
-  async function remove(member: Member) {
+  function remove(member: Member) {
     const name = member.fullName || member.email;
     if (!window.confirm(t("members.confirmRemove", { name }))) return;
-    setBusy(member.id);
-    setErrors(null);
-    setNotice(null);
-    try {
+    void run(async () => {
       await removeMember(member.id);
       members.setData((list) => list?.filter((m) => m.id !== member.id) ?? null);
       setNotice(t("members.removed", { name }));
-    } catch (error) {
-      setErrors(toFormErrors(error));
-    } finally {
-      setBusy(null);
-    }
+    }, member.id);
   }
 
   return (

@@ -1,31 +1,22 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useState } from "react";
 import { LanguageSwitcher } from "@/components/LanguageSwitcher";
 import { Alert, Button, Card, FormAlert, PageHeader } from "@/components/ui";
 import { useOrg } from "@/features/org/OrgShell";
 import { requestPasswordReset } from "@/lib/api/endpoints";
-import { toFormErrors, type FormErrors } from "@/lib/api/errors";
+import { useAction } from "@/lib/useAction";
 
 export default function ProfilePage() {
   const t = useTranslations();
   const { me } = useOrg();
-  const [sending, setSending] = useState(false);
-  const [sent, setSent] = useState(false);
-  const [errors, setErrors] = useState<FormErrors | null>(null);
+  const { run, busy: sending, errors, notice: sent, setNotice } = useAction();
 
-  async function sendReset() {
-    setSending(true);
-    setErrors(null);
-    try {
+  function sendReset() {
+    void run(async () => {
       await requestPasswordReset(me.email);
-      setSent(true);
-    } catch (error) {
-      setErrors(toFormErrors(error));
-    } finally {
-      setSending(false);
-    }
+      setNotice(t("forgotPassword.sent", { email: me.email }));
+    });
   }
 
   const rows = [
@@ -57,7 +48,7 @@ export default function ProfilePage() {
             <p className="mb-4 text-sm text-slate-600">{t("profile.changePasswordText")}</p>
             <FormAlert errors={errors} />
             {sent ? (
-              <Alert tone="success">{t("forgotPassword.sent", { email: me.email })}</Alert>
+              <Alert tone="success">{sent}</Alert>
             ) : (
               <Button variant="secondary" loading={sending} onClick={sendReset}>
                 {t("forgotPassword.submit")}

@@ -6,8 +6,8 @@ import { useDates } from "@/components/format";
 import { AsyncContent } from "@/components/data";
 import { Alert, Button, Card, EmptyState, FormAlert, PageHeader, TextAreaField, TextField } from "@/components/ui";
 import { createProject, deleteProject, listProjects, updateProject } from "@/lib/api/endpoints";
-import { toFormErrors, type FormErrors } from "@/lib/api/errors";
 import type { Project } from "@/lib/api/types";
+import { useAction } from "@/lib/useAction";
 import { useResource } from "@/lib/useResource";
 
 const FIELDS = ["name", "description"] as const;
@@ -27,21 +27,14 @@ function ProjectForm({
 }) {
   const t = useTranslations();
   const [values, setValues] = useState(initial);
-  const [errors, setErrors] = useState<FormErrors | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, errors } = useAction({ fields: FIELDS });
 
-  async function submit(event: FormEvent<HTMLFormElement>) {
+  function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setBusy(true);
-    setErrors(null);
-    try {
+    void run(async () => {
       await onSubmit(values);
       setValues(initial);
-    } catch (error) {
-      setErrors(toFormErrors(error, FIELDS));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -81,8 +74,8 @@ export default function ProjectsPage() {
   const dates = useDates();
   const projects = useResource(listProjects);
   const [editing, setEditing] = useState<Project["id"] | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [rowErrors, setRowErrors] = useState<FormErrors | null>(null);
+  // Deleting is the page's own action; creating and editing report their success here too.
+  const { run, errors: rowErrors, notice, setNotice } = useAction();
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   async function create(values: { name: string; description: string }) {
@@ -100,15 +93,12 @@ export default function ProjectsPage() {
 
   async function remove(project: Project) {
     if (!window.confirm(t("projects.confirmDelete", { name: project.name }))) return;
-    setRowErrors(null);
-    try {
+    await run(async () => {
       await deleteProject(project.id);
       projects.setData((list) => list?.filter((p) => p.id !== project.id) ?? null);
       setNotice(t("projects.deleted", { name: project.name }));
       headingRef.current?.focus();
-    } catch (error) {
-      setRowErrors(toFormErrors(error));
-    }
+    });
   }
 
   return (

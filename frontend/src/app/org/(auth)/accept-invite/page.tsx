@@ -6,8 +6,8 @@ import { Suspense, useEffect, useState, type FormEvent } from "react";
 import { AuthCard } from "@/components/SiteHeader";
 import { Alert, Button, FormAlert, Loading, TextField } from "@/components/ui";
 import { acceptInvitation, previewInvitation } from "@/lib/api/endpoints";
-import { toFormErrors, type FormErrors } from "@/lib/api/errors";
 import type { InvitationPreview } from "@/lib/api/types";
+import { useAction } from "@/lib/useAction";
 
 const FIELDS = ["password", "fullName"] as const;
 
@@ -19,28 +19,26 @@ function AcceptInvite() {
   const [invalid, setInvalid] = useState(false);
   const [fullName, setFullName] = useState("");
   const [password, setPassword] = useState("");
-  const [errors, setErrors] = useState<FormErrors | null>(null);
-  const [submitting, setSubmitting] = useState(false);
+  const { run, busy: submitting, errors } = useAction({
+    fields: FIELDS,
+    keepPendingOnSuccess: true, // signed in: on to the organisation's dashboard
+    onError: (formErrors) => {
+      if (formErrors.status === 404) setInvalid(true);
+    },
+  });
 
   useEffect(() => {
     if (!token) return;
     previewInvitation(token).then(setPreview, () => setInvalid(true));
   }, [token]);
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (!token || !preview) return;
-    setSubmitting(true);
-    setErrors(null);
-    try {
+    void run(async () => {
       await acceptInvitation({ token, password, fullName: preview.accountExists ? undefined : fullName || undefined });
       router.replace("/");
-    } catch (error) {
-      const formErrors = toFormErrors(error, FIELDS);
-      if (formErrors.status === 404) setInvalid(true);
-      setErrors(formErrors);
-      setSubmitting(false);
-    }
+    });
   }
 
   if (!token) {

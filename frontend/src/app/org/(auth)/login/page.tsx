@@ -5,7 +5,7 @@ import { useTranslations } from "next-intl";
 import { Suspense } from "react";
 import { AuthCard } from "@/components/SiteHeader";
 import { linkStyles } from "@/components/ui";
-import { LoginForm } from "@/features/auth/LoginForm";
+import { LoginForm } from "@/components/auth/LoginForm";
 import { useOrganisationLabel } from "@/features/org/AuthShell";
 import { safeNext } from "@/lib/auth/session";
 import { publicOrigin } from "@/lib/host";

@@ -4,8 +4,8 @@ import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import { Button, FormAlert, TextField, linkStyles } from "@/components/ui";
 import { login } from "@/lib/api/endpoints";
-import { toFormErrors, type FormErrors } from "@/lib/api/errors";
 import type { LoginResult } from "@/lib/api/types";
+import { useAction } from "@/lib/useAction";
 
 const FIELDS = ["email", "password"] as const;
 
@@ -13,22 +13,18 @@ export function LoginForm({ onSuccess, forgotHref }: { onSuccess: (result: Login
   const t = useTranslations("login");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [errors, setErrors] = useState<FormErrors | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setSubmitting(true);
-    setErrors(null);
-    try {
-      onSuccess(await login(email, password));
-    } catch (error) {
-      const formErrors = toFormErrors(error, FIELDS);
+  const { run, busy: submitting, errors } = useAction({
+    fields: FIELDS,
+    keepPendingOnSuccess: true, // onSuccess navigates
+    onError: (formErrors) => {
       // One message for a wrong password and a non-member alike: the backend answers both with the same 401.
       if (formErrors.status === 401) formErrors.general = [t("invalid")];
-      setErrors(formErrors);
-      setSubmitting(false);
-    }
+    },
+  });
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    void run(async () => onSuccess(await login(email, password)));
   }
 
   return (
