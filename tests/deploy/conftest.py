@@ -21,12 +21,14 @@ def _serve(extra_env: dict[str, str] | None = None) -> Iterator[int]:
 
 @pytest.fixture(scope="module")
 def web_port(django_db_setup: None, acme: Signup, globex: Signup) -> Iterator[int]:
-    """gunicorn with deploy/gunicorn.conf.py (2 processes x 8 threads), after acme and globex exist."""
-    yield from _serve()
+    """gunicorn with deploy/gunicorn.conf.py (2 processes x 8 threads), after acme and globex exist, with
+    persistent connections (one per thread) instead of the default pool."""
+    yield from _serve({"DATABASE_POOL_MAX_SIZE": "0"})
 
 
 @pytest.fixture(scope="module")
 def pooled_web_port(django_db_setup: None, acme: Signup, globex: Signup) -> Iterator[int]:
-    """The same, with psycopg's pool: 3 connections per process for its 8 threads, so connections are
-    handed from one request (and organisation) to another all the time."""
+    """The same, with psycopg's pool (the default is one connection per thread): 3 connections per process
+    for its 8 threads, so connections are handed from one request (and organisation) to another all the
+    time."""
     yield from _serve({"DATABASE_POOL_MAX_SIZE": "3"})

@@ -1,8 +1,8 @@
 """Schema identity under concurrency through both supported connection handlings.
 
-By default the web process keeps one persistent PostgreSQL connection per gunicorn thread (CONN_MAX_AGE),
-each carrying its own search_path; with DATABASE_POOL_MAX_SIZE, psycopg's pool hands a few connections
-from request to request. 50 concurrent requests alternating between two organisations, through real
+With DATABASE_POOL_MAX_SIZE=0 the web process keeps one persistent PostgreSQL connection per gunicorn
+thread (CONN_MAX_AGE), each carrying its own search_path; by default psycopg's pool hands connections from
+request to request (here 3 for 8 threads, so they change hands all the time). 50 concurrent requests alternating between two organisations, through real
 gunicorn threads: every one must run in its own organisation's schema. A transaction-mode pooler in
 front of PostgreSQL is exactly what would break this (saas/settings/database.py says why).
 """

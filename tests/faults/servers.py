@@ -7,6 +7,9 @@ restarts what it started, nothing else.
 - `PostgresServer`: Debian's PostgreSQL 15 in a scratch data directory, TCP on 127.0.0.1 only.
   `start()`, `stop()`, `restart()`, `cleanup()`; or `with PostgresServer() as pg:` (started, and removed
   at exit). `pg.url("dbname")` is a DATABASE_URL for it.
+- `PgBouncer`: Debian's pgbouncer (installed by ensure_pgbouncer.sh when missing) in front of a
+  `PostgresServer`, in the pool mode given, on a spare loopback port: `with PgBouncer(pg, "session") as b:`,
+  `b.url("dbname")`.
 - `Process`: a subprocess with its output in a log file, stopped with `stop_signal` (SIGTERM) then
   SIGKILL. Set FAULTS_KEEP_LOGS=1 to keep the logs of the servers a failing test started.
 """
@@ -158,6 +161,74 @@ class PostgresServer:
     @staticmethod
     def _as_owner(*command: str) -> list[str]:
         return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else list(command)
+
+
+def pgbouncer_binary() -> str:
+    found = shutil.which("pgbouncer") or ("/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None)
+    if found is None:
+        subprocess.run(["bash", str(Path(__file__).with_name("ensure_pgbouncer.sh"))], check=True, timeout=600)
+        found = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+    return found
+
+
+class PgBouncer:
+    """pgbouncer in `pool_mode` ("session", "transaction") for every database of `postgres`, trust auth.
+
+    pgbouncer refuses to run as root: as root it runs as the system user `postgres`, like PostgresServer.
+    """
+
+    def __init__(self, postgres: PostgresServer, pool_mode: str, *, pool_size: int = 20) -> None:
+        self.postgres, self.pool_mode, self.pool_size = postgres, pool_mode, pool_size
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix=f"faults-pgbouncer-{pool_mode}-"))
+        self.process: Process | None = None
+
+    def url(self, dbname: str = "postgres") -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
+
+    def start(self) -> None:
+        (self.dir / "userlist.txt").write_text('"postgres" ""\n')
+        (self.dir / "pgbouncer.ini").write_text(
+            f"""[databases]
+* = host=127.0.0.1 port={self.postgres.port}
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {self.port}
+unix_socket_dir =
+auth_type = trust
+auth_file = {self.dir}/userlist.txt
+pool_mode = {self.pool_mode}
+default_pool_size = {self.pool_size}
+max_client_conn = 500
+pidfile = {self.dir}/pgbouncer.pid
+ignore_startup_parameters = extra_float_digits,options
+"""
+        )
+        command = [pgbouncer_binary(), str(self.dir / "pgbouncer.ini")]
+        if os.geteuid() == 0:
+            owner = pwd.getpwnam("postgres")
+            for path in (self.dir, *self.dir.iterdir()):
+                os.chown(path, owner.pw_uid, owner.pw_gid)
+            command = ["runuser", "-u", "postgres", "--", *command]
+        self.process = Process(command, env=dict(os.environ), name=f"pgbouncer-{self.pool_mode}")
+        wait_for_port(self.port, timeout=30, process=self.process.process)
+
+    def cleanup(self) -> None:
+        if self.process is not None:
+            self.process.cleanup()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self) -> PgBouncer:
+        try:
+            self.start()
+        except BaseException:
+            self.cleanup()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cleanup()
 
 
 class Process:
