@@ -233,10 +233,11 @@ def run_worker(stack: Stack, env: dict[str, str], *, name: str | None = None) ->
         process.cleanup()
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def relay(stack: Stack) -> Iterator[Process]:
     """What beat's `outbox-relay` does in production: publish what a request committed but could not hand to
-    the broker (here: the database went away between the commit and the outbox row's deletion)."""
+    the broker (here: the database went away between the commit and the outbox row's deletion). Per module:
+    left running, it would publish another module's outbox (its own broker, its own worker) to this one's."""
     command = [sys.executable, "manage.py", "outbox_relay", "--loop", "--interval", "0.5"]
     process = Process(command, env=stack.env, name="relay")
     try:
