@@ -10,6 +10,8 @@ from django.test import Client
 
 from tests.factories import PASSWORD
 
+PUBLIC = "localhost"  # the base domain in test settings: the public site, operator and signup APIs
+
 
 def api(host: str, token: str | None = None) -> Client:
     """A client for `host`, with a bearer token if given."""

@@ -3,8 +3,8 @@
 from django.urls import include, path
 
 from shared_apps.accounts.api import urls as accounts
+from shared_apps.audit.api import urls as audit
 from shared_apps.billing.api import urls as billing
-from shared_apps.operator.api import urls as operator
 from tenants.api.downloads import DownloadView
 
 urlpatterns = [
@@ -17,5 +17,5 @@ urlpatterns = [
     path("exports/", include("tenant_apps.exports.api.urls")),
     path("downloads/", DownloadView.as_view(), name="download"),
     path("billing/", include(billing.tenant)),
-    path("audit/", include(operator.tenant_audit)),
+    path("audit/", include(audit.tenant_audit)),
 ]

@@ -14,6 +14,7 @@ SHARED_APPS = [
     "tenants",
     "shared_apps.accounts",
     "shared_apps.memberships",
+    "shared_apps.audit",
     "shared_apps.operator",
     "shared_apps.billing",
     "django.contrib.contenttypes",

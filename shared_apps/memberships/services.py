@@ -9,7 +9,7 @@ from django.db.models import F
 
 from shared_apps.accounts.models import User
 from shared_apps.accounts.tokens import tokens_revoke
-from shared_apps.operator.audit import audit_record
+from shared_apps.audit.services import audit_record
 from tenants.models import Tenant
 
 from .models import ROLE_RANK, Membership

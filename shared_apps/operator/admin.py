@@ -13,12 +13,13 @@ from django.http import HttpRequest
 
 from saas.api.ratelimit import client_ip
 from shared_apps.accounts.models import User
+from shared_apps.audit.services import audit_record
 from shared_apps.memberships.models import Invitation, Membership
 from tenants.models import TaskFailure
 
-from .audit import audit_record
 from .dead_letters import DeadLetterConflictError, dead_letter_discard, dead_letter_retry
 from .models import AuditLog, ImpersonationGrant, TenantDeletion, TenantUsage
+from .tenant_admin import TenantAdmin  # noqa: F401  (registers Tenant: admin autodiscovery imports admin.py only)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

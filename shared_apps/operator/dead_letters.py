@@ -17,10 +17,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from shared_apps.accounts.models import User
+from shared_apps.audit.services import audit_record
 from tenants.models import TaskFailure, Tenant
 from tenants.outbox import PUBLIC_SCHEMA, outbox_enqueue
-
-from .audit import audit_record
 
 
 class DeadLetterConflictError(Exception):

@@ -26,12 +26,12 @@ from django_tenants.utils import get_public_schema_name, tenant_context
 from shared_apps.accounts.emails import email_queue, site_url
 from shared_apps.accounts.models import LoginCode, RefreshTokenRecord, User
 from shared_apps.accounts.tokens import tokens_revoke
+from shared_apps.audit.services import audit_record
 from shared_apps.memberships.models import Invitation, Membership
 from tenants.db import connection
 from tenants.models import Domain, Tenant
 from tenants.routing import invalidate_routing
 
-from .audit import audit_record
 from .models import TenantDeletion
 from .selectors import _table_counts, table_rows
 from .services import MANAGEABLE, TenantStateError, subscription_cancel

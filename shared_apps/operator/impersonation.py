@@ -21,11 +21,11 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from shared_apps.accounts.login_codes import login_code_create
 from shared_apps.accounts.models import LoginCode, RefreshTokenRecord, User
+from shared_apps.audit.services import audit_record
 from shared_apps.memberships.models import Membership
 from tenants.models import Tenant
 from tenants.selectors import tenant_primary_domain, tenant_url
 
-from .audit import audit_record
 from .models import ImpersonationGrant
 
 

@@ -23,11 +23,11 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from saas.api.ratelimit import client_ip
 from shared_apps.accounts.tokens import TokenInvalidError, access_token_decode
+from shared_apps.audit.services import audit_record
 from tenants.hosts import InvalidHostError, normalise_host
 from tenants.middleware import error_response
 from tenants.routing import routing_version
 
-from .audit import audit_record
 from .impersonation import impersonation_bind, impersonation_family_revoke, impersonation_for
 from .models import DomainRedirect, ImpersonationGrant
 from .usage import api_request_count

@@ -1,5 +1,5 @@
 """Operator state, all in the public schema. Tenant references carry no database constraint on purpose:
-the audit trail and deletion reports must outlive whatever they describe."""
+deletion reports must outlive whatever they describe. (The audit log is `shared_apps.audit`'s.)"""
 
 from __future__ import annotations
 
@@ -8,36 +8,15 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from shared_apps.audit import models as audit
 
-class AuditLog(models.Model):
-    """Who did what to which organisation, from where. Written only through `audit_record`."""
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    # Kept as text too: the entry still says who it was after the account is gone.
-    actor_email = models.CharField(max_length=254, blank=True)
-    action = models.CharField(max_length=64, db_index=True)
-    tenant = models.ForeignKey(
-        "tenants.Tenant",
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
-    target_type = models.CharField(max_length=64, blank=True)
-    target_id = models.CharField(max_length=64, blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    extra = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+class AuditLog(audit.AuditLog):
+    """The audit log as the operator console shows it: a proxy, so its admin page stays at
+    /admin/operator/auditlog/ with the permissions operators already hold. The model is `shared_apps.audit`'s."""
 
     class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["tenant", "-created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_email or '-'} {self.action}"
+        proxy = True
 
 
 class TenantDeletion(models.Model):

@@ -1,4 +1,4 @@
-"""Reads for operators (every organisation) and for an organisation's owners (their own audit log)."""
+"""Reads for operators (every organisation). The audit log's reads are `shared_apps.audit.selectors`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from shared_apps.memberships.models import Membership
 from tenants.db import connection
 from tenants.models import Domain, Tenant
 
-from .models import AuditLog, TenantDeletion, TenantUsage
+from .models import TenantDeletion, TenantUsage
 
 FREE_PLAN = "free"
 
@@ -96,12 +96,6 @@ def tenant_get(*, tenant_id: Any) -> Tenant:
 
 def subdomain_of(host: str | None) -> str:
     return (host or "").split(".", 1)[0]
-
-
-def audit_list(*, tenant: Tenant | None = None) -> QuerySet[AuditLog]:
-    """Every entry (operators) or one organisation's (its owners): pass `tenant=` for the latter."""
-    entries = AuditLog.objects.select_related("tenant").order_by("-created_at", "-id")
-    return entries.filter(tenant=tenant) if tenant is not None else entries
 
 
 def deletion_list() -> QuerySet[TenantDeletion]:

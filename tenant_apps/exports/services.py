@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from shared_apps.accounts.emails import email_queue, site_url
 from shared_apps.accounts.models import User
-from shared_apps.operator.audit import audit_record
+from shared_apps.audit.services import audit_record
 from tenant_apps.files.models import File
 from tenant_apps.projects.models import Project
 from tenants.celery_tasks import tenant_task_enqueue

@@ -9,7 +9,7 @@ from shared_apps.accounts.api.serializers import UrlSerializer
 from tenants.models import TaskFailure
 from tenants.selectors import tenant_url
 
-from ..models import AuditLog, TenantDeletion, TenantUsage
+from ..models import TenantDeletion, TenantUsage
 from ..selectors import subdomain_of
 
 
@@ -50,21 +50,6 @@ class OperatorTenantDetailSerializer(OperatorTenantSerializer):
 
     def get_usage(self, tenant: Any) -> list[dict[str, Any]]:
         return UsageSerializer(tenant.usage_days.order_by("-date")[:30], many=True).data  # type: ignore[return-value]
-
-
-class AuditLogSerializer(serializers.ModelSerializer[AuditLog]):
-    actor = serializers.SerializerMethodField()
-    tenant_id = serializers.UUIDField(allow_null=True)
-    extra = serializers.JSONField()
-
-    class Meta:
-        model = AuditLog
-        fields = ("id", "created_at", "actor", "action", "tenant_id", "target_type", "target_id", "ip", "extra")
-
-    def get_actor(self, entry: AuditLog) -> dict[str, Any] | None:
-        if not entry.actor_id and not entry.actor_email:
-            return None
-        return {"id": entry.actor_id, "email": entry.actor_email}
 
 
 class ReasonInputSerializer(serializers.Serializer[Any]):

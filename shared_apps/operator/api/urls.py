@@ -29,4 +29,3 @@ operator = [
     ),
 ]
 deletion_exports = [path("<str:token>/", views.DeletionExportView.as_view(), name="deletion-export")]
-tenant_audit = [path("", views.TenantAuditView.as_view(), name="audit")]

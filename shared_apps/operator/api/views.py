@@ -1,4 +1,4 @@
-"""Operator API (public host, staff only) and the organisation's own audit log (tenant host, owners)."""
+"""Operator API (public host, staff only). An organisation's own audit log is `shared_apps.audit.api`."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from saas.api.openapi import error_response
 from saas.api.pagination import PageNumberPagination
 from saas.api.ratelimit import client_ip
 from shared_apps.accounts.models import User
-from shared_apps.memberships.models import Membership
+from shared_apps.audit.api.serializers import AuditLogSerializer
+from shared_apps.audit.selectors import audit_list
 from tenants.models import Tenant
-from tenants.permissions import HasRole, IsTenantMember
 from tenants.storage import download_url, tenant_storage
 
 from ..dead_letters import (
@@ -33,11 +33,10 @@ from ..dead_letters import (
 )
 from ..deletion import DeletionExportUnavailableError, deletion_export_open, tenant_deletion_schedule
 from ..impersonation import impersonation_start
-from ..selectors import audit_list, deletion_list, tenant_get, tenant_list
+from ..selectors import deletion_list, tenant_get, tenant_list
 from ..services import tenant_data_look, tenant_reactivate, tenant_subdomain_change, tenant_suspend
 from .permissions import IsOperator, OperatorAuthentication
 from .serializers import (
-    AuditLogSerializer,
     DataSnapshotSerializer,
     DeadLetterDetailSerializer,
     DeadLetterQuerySerializer,
@@ -265,15 +264,3 @@ class DeletionExportView(APIView):
         if isinstance(storage, FileSystemStorage):  # development: the organisation's host is suspended
             return FileResponse(storage.open(key, "rb"), as_attachment=True, filename=filename)
         return HttpResponseRedirect(download_url(tenant=tenant, key=key, filename=filename))
-
-
-class TenantAuditView(APIView):
-    """An organisation's own audit log, on its host, for its owners."""
-
-    permission_classes = (IsTenantMember, HasRole.of(Membership.Role.OWNER))
-    pagination_class = PageNumberPagination  # read by the schema: the answer is paginated (_paginated)
-
-    @extend_schema(responses={200: AuditLogSerializer(many=True)}, tags=["audit"])
-    def get(self, request: Request) -> Response:
-        tenant = request._request.tenant  # type: ignore[attr-defined]
-        return _paginated(self, request, audit_list(tenant=tenant), AuditLogSerializer)

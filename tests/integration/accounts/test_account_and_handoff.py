@@ -13,10 +13,9 @@ from shared_apps.accounts.models import LoginCode
 from tenants.models import Tenant
 from tenants.services import Signup
 from tests.conftest import Team
-from tests.helpers import api, error, login
+from tests.helpers import PUBLIC, api, error, login
 
 pytestmark = pytest.mark.django_db
-PUBLIC = "localhost"
 
 
 def _handoff(account_token: str, tenant_id: object) -> str:
@@ -47,15 +46,15 @@ def test_account_login_gives_a_public_token_listing_the_organisations(acme: Sign
 
 
 def test_account_token_is_refused_on_tenant_hosts_and_tenant_token_on_the_account(acme: Signup) -> None:
-    account = login(PUBLIC, "owner@acme.test")["access"]
-    tenant = login(acme.host, "owner@acme.test")["access"]
+    account = login(PUBLIC, acme.user.email)["access"]
+    tenant = login(acme.host, acme.user.email)["access"]
     assert api(acme.host, account).get("/api/v1/me/").status_code == 401
     assert api(PUBLIC, tenant).get("/api/v1/account/tenants/").status_code == 401
     assert api(PUBLIC).get("/api/v1/account/tenants/").status_code == 401
 
 
 def test_handoff_link_logs_into_the_organisation_once(acme: Signup) -> None:
-    account = login(PUBLIC, "owner@acme.test")["access"]
+    account = login(PUBLIC, acme.user.email)["access"]
     url = _handoff(account, acme.tenant.id)
     parts = urlsplit(url)
     assert f"{parts.scheme}://{parts.netloc}{parts.path}" == "http://acme.localhost/auth/handoff"
@@ -73,14 +72,14 @@ def test_handoff_link_logs_into_the_organisation_once(acme: Signup) -> None:
 
 
 def test_handoff_code_is_bound_to_its_organisation(acme: Signup, globex: Signup) -> None:
-    account = login(PUBLIC, "owner@acme.test")["access"]
+    account = login(PUBLIC, acme.user.email)["access"]
     code = parse_qs(urlsplit(_handoff(account, acme.tenant.id)).query)["code"][0]
     assert _redeem(globex.host, code).status_code == 401
     assert _redeem(acme.host, code).status_code == 200  # the failed attempt elsewhere did not burn it
 
 
 def test_handoff_code_expires(acme: Signup) -> None:
-    account = login(PUBLIC, "owner@acme.test")["access"]
+    account = login(PUBLIC, acme.user.email)["access"]
     code = parse_qs(urlsplit(_handoff(account, acme.tenant.id)).query)["code"][0]
     assert timedelta(seconds=60) >= settings.HANDOFF_CODE_TTL
     LoginCode.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
@@ -88,7 +87,7 @@ def test_handoff_code_expires(acme: Signup) -> None:
 
 
 def test_handoff_only_into_ones_own_active_organisations(acme: Signup, globex: Signup) -> None:
-    account = login(PUBLIC, "owner@acme.test")["access"]
+    account = login(PUBLIC, acme.user.email)["access"]
     response = api(PUBLIC, account).post(f"/api/v1/account/tenants/{globex.tenant.id}/handoff/")
     assert response.status_code == 404
     Tenant.objects.filter(pk=acme.tenant.pk).update(status=Tenant.Status.SUSPENDED)
@@ -104,7 +103,7 @@ def test_handoff_redeem_with_a_bad_code_is_401_and_without_one_400(acme: Signup)
 
 
 def test_an_account_creates_another_organisation(acme: Signup) -> None:
-    account = login(PUBLIC, "owner@acme.test")["access"]
+    account = login(PUBLIC, acme.user.email)["access"]
     response = api(PUBLIC, account).post(
         "/api/v1/account/tenants/",
         {"organisationName": "Acme Labs", "subdomain": "acme-labs"},
@@ -126,7 +125,7 @@ def test_an_account_creates_another_organisation(acme: Signup) -> None:
     ],
 )
 def test_new_organisation_bad_input_changes_nothing(acme: Signup, body: dict, attr: str, code: str) -> None:
-    account = login(PUBLIC, "owner@acme.test")["access"]
+    account = login(PUBLIC, acme.user.email)["access"]
     before = Tenant.objects.count()
     response = api(PUBLIC, account).post("/api/v1/account/tenants/", body, content_type="application/json")
     assert response.status_code == 400

@@ -18,7 +18,7 @@ from shared_apps.accounts.models import User
 from shared_apps.memberships.models import Membership
 from tenants.services import Signup
 from tests.factories import PASSWORD, UserFactory
-from tests.helpers import api
+from tests.helpers import PUBLIC, api
 from tests.integration.accounts.test_allauth import ALLAUTH, allauth_post, mailed_key
 from tests.plugins.celery_worker import Worker
 from tests.plugins.smtp import SmtpSink
@@ -99,13 +99,13 @@ def test_an_unverified_address_never_becomes_the_login(acme: Signup, live_db: No
 
     # The pending address signs in to nothing: our login, allauth's login...
     assert _login_status(acme.host, "victim@example.test") == 401
-    assert _login_status("localhost", "victim@example.test") == 401
-    wrong = allauth_post("localhost", "/auth/login", {"email": "squatter@example.test", "password": "wrong-1"})
-    by_pending = allauth_post("localhost", "/auth/login", {"email": "victim@example.test", "password": PASSWORD})
+    assert _login_status(PUBLIC, "victim@example.test") == 401
+    wrong = allauth_post(PUBLIC, "/auth/login", {"email": "squatter@example.test", "password": "wrong-1"})
+    by_pending = allauth_post(PUBLIC, "/auth/login", {"email": "victim@example.test", "password": PASSWORD})
     assert by_pending.status_code == wrong.status_code == 400
     assert by_pending.json() == wrong.json()
     # ...and it receives no reset link for the squatter's account.
-    reset = allauth_post("localhost", "/auth/password/request", {"email": "victim@example.test"})
+    reset = allauth_post(PUBLIC, "/auth/password/request", {"email": "victim@example.test"})
     assert reset.status_code == 200
     assert mail.none_for(to="victim@example.test", wait=2.0)
     assert _login_status(acme.host, "squatter@example.test") == 200

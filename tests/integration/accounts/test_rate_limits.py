@@ -30,15 +30,15 @@ def _login(host: str, email: str, password: str, ip: str = "203.0.113.7"):
 @override_settings(RATE_LIMIT_MULTIPLIER=1, RATE_LIMITS={"login_ip": (100, 60), "login_email": (3, 2)})
 def test_login_per_email_limit_answers_429_then_recovers(acme: Signup) -> None:
     for _ in range(3):
-        assert _login(acme.host, "owner@acme.test", "wrong-password-1").status_code == 401
-    blocked = _login(acme.host, "owner@acme.test", PASSWORD)
+        assert _login(acme.host, acme.user.email, "wrong-password-1").status_code == 401
+    blocked = _login(acme.host, acme.user.email, PASSWORD)
     assert blocked.status_code == 429
     assert error(blocked)["code"] == "rate_limited"
     assert 1 <= int(blocked["Retry-After"]) <= 2
     # Another email from the same address is not affected by this email's limit.
     assert _login(acme.host, "other@acme.test", "wrong-password-1").status_code == 401
     time.sleep(int(blocked["Retry-After"]) + 0.1)
-    assert _login(acme.host, "owner@acme.test", PASSWORD).status_code == 200
+    assert _login(acme.host, acme.user.email, PASSWORD).status_code == 200
 
 
 @override_settings(RATE_LIMIT_MULTIPLIER=1, RATE_LIMITS={"login_ip": (2, 60), "login_email": (100, 60)})

@@ -18,7 +18,7 @@ from shared_apps.accounts.models import User
 from shared_apps.memberships.models import Membership
 from tenants.services import Signup
 from tests.factories import PASSWORD, UserFactory
-from tests.helpers import login
+from tests.helpers import PUBLIC, login
 from tests.integration.accounts.test_allauth import allauth_post
 from tests.plugins.celery_worker import Worker
 from tests.plugins.smtp import SmtpSink, body_of
@@ -79,7 +79,7 @@ def test_a_non_member_gets_the_unknown_address_answer_and_no_organisation_email(
     ) == before
 
     # The link works on the public host, and the account still signs in to its own organisation only.
-    reset = allauth_post("localhost", "/auth/password/reset", {"key": found["key"], "password": NEW_PASSWORD})
+    reset = allauth_post(PUBLIC, "/auth/password/reset", {"key": found["key"], "password": NEW_PASSWORD})
     assert reset.status_code == 401, reset.content  # allauth: done, and not signed in
     assert login(globex.host, "outsider@example.test", NEW_PASSWORD)["role"] == "member"
 

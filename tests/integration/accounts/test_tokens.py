@@ -43,7 +43,7 @@ def test_login_on_the_tenant_host_returns_a_token_bound_to_it(acme: Signup) -> N
     )
     assert response.status_code == 200
     body = response.json()
-    assert body["user"] == {"id": acme.user.id, "email": "owner@acme.test", "fullName": ""}
+    assert body["user"] == {"id": acme.user.id, "email": acme.user.email, "fullName": ""}
     assert body["role"] == "owner"
     claims = _claims(body["access"])
     assert claims["tid"] == str(acme.tenant.id)
@@ -58,7 +58,7 @@ def test_login_on_the_tenant_host_returns_a_token_bound_to_it(acme: Signup) -> N
 
 def test_wrong_password_unknown_email_and_non_member_get_the_same_401(acme: Signup, globex: Signup) -> None:
     attempts = [
-        ("owner@acme.test", "wrong-password-123"),
+        (acme.user.email, "wrong-password-123"),
         ("nobody@acme.test", PASSWORD),
         ("owner@globex.test", PASSWORD),  # a real account, but not a member of acme
     ]
@@ -80,13 +80,13 @@ def test_login_input_errors_name_the_field(acme: Signup) -> None:
 
 
 def test_a_token_is_refused_on_another_tenants_host(acme: Signup, globex: Signup) -> None:
-    access = login(acme.host, "owner@acme.test")["access"]
+    access = login(acme.host, acme.user.email)["access"]
     assert _me(globex.host, access) == 401
     assert error(api(globex.host, access).get("/api/v1/me/"))["code"] == "token_not_valid"
 
 
 def test_a_refresh_token_is_not_an_access_token_and_vice_versa(acme: Signup) -> None:
-    tokens = login(acme.host, "owner@acme.test")
+    tokens = login(acme.host, acme.user.email)
     assert _me(acme.host, tokens["refresh"]) == 401
     assert _refresh(acme.host, tokens["access"]).status_code == 401
 
@@ -105,7 +105,7 @@ def _forge(token: str, *, header: dict | None = None, claims: dict | None = None
 
 
 def test_alg_none_forged_signature_and_edited_claims_are_refused(acme: Signup, globex: Signup) -> None:
-    access = login(acme.host, "owner@acme.test")["access"]
+    access = login(acme.host, acme.user.email)["access"]
     assert _me(acme.host, _forge(access, header={"alg": "none", "typ": "JWT"}, signature="")) == 401
     assert _me(acme.host, _forge(access, signature="AAAA" + access.split(".")[2][4:])) == 401
     # Re-pointing the tenant claim without the key breaks the signature.
@@ -131,7 +131,7 @@ def _rotated_long_ago(refresh: str) -> None:
 
 
 def test_refresh_rotates_and_reuse_after_the_grace_window_revokes_the_whole_family(acme: Signup) -> None:
-    first = login(acme.host, "owner@acme.test")
+    first = login(acme.host, acme.user.email)
     second = _refresh(acme.host, first["refresh"])
     assert second.status_code == 200
     second_tokens = second.json()
@@ -146,7 +146,7 @@ def test_refresh_rotates_and_reuse_after_the_grace_window_revokes_the_whole_fami
     assert _refresh(acme.host, third["refresh"]).status_code == 401
     assert RefreshTokenRecord.objects.filter(user=acme.user, revoked_at=None).count() == 0
     # Another login (another family) is untouched by that.
-    other = login(acme.host, "owner@acme.test")
+    other = login(acme.host, acme.user.email)
     assert _refresh(acme.host, other["refresh"]).status_code == 200
 
 
@@ -155,7 +155,7 @@ def test_default_reuse_grace_is_ten_seconds() -> None:
 
 
 def test_a_rotated_token_within_the_grace_window_gets_a_working_pair_of_the_same_family(acme: Signup) -> None:
-    first = login(acme.host, "owner@acme.test")
+    first = login(acme.host, acme.user.email)
     winner = _refresh(acme.host, first["refresh"]).json()
     record = RefreshTokenRecord.objects.get(jti=_claims(first["refresh"])["jti"])
     assert record.rotated_at is not None
@@ -176,7 +176,7 @@ def test_a_rotated_token_within_the_grace_window_gets_a_working_pair_of_the_same
 
 
 def test_a_reused_token_just_inside_the_grace_window_still_works(acme: Signup) -> None:
-    first = login(acme.host, "owner@acme.test")
+    first = login(acme.host, acme.user.email)
     assert _refresh(acme.host, first["refresh"]).status_code == 200
     almost = timezone.now() - timedelta(seconds=settings.JWT_REFRESH_REUSE_GRACE_SECONDS - 1)
     RefreshTokenRecord.objects.filter(jti=_claims(first["refresh"])["jti"]).update(rotated_at=almost)
@@ -185,7 +185,7 @@ def test_a_reused_token_just_inside_the_grace_window_still_works(acme: Signup) -
 
 @override_settings(JWT_REFRESH_REUSE_GRACE_SECONDS=0)
 def test_a_grace_of_zero_makes_every_reuse_revoke_the_family(acme: Signup) -> None:
-    first = login(acme.host, "owner@acme.test")
+    first = login(acme.host, acme.user.email)
     second = _refresh(acme.host, first["refresh"]).json()
     reused = _refresh(acme.host, first["refresh"])
     assert (reused.status_code, error(reused)["code"]) == (401, "token_not_valid")
@@ -193,7 +193,7 @@ def test_a_grace_of_zero_makes_every_reuse_revoke_the_family(acme: Signup) -> No
 
 
 def test_logout_ends_the_grace_of_a_rotated_token(acme: Signup) -> None:
-    first = login(acme.host, "owner@acme.test")
+    first = login(acme.host, acme.user.email)
     second = _refresh(acme.host, first["refresh"]).json()
     logout = api(acme.host).post(
         "/api/v1/auth/logout/", {"refresh": second["refresh"]}, content_type="application/json"
@@ -263,7 +263,7 @@ def test_a_form_post_with_the_cookie_is_refused_too(acme: Signup) -> None:
 
 def test_body_token_clients_need_no_header_even_with_a_cookie(acme: Signup) -> None:
     client = _cookie_session(acme.host)
-    other = login(acme.host, "owner@acme.test")
+    other = login(acme.host, acme.user.email)
     refreshed = client.post("/api/v1/auth/refresh/", {"refresh": other["refresh"]}, content_type="application/json")
     assert refreshed.status_code == 200
     assert (
@@ -295,13 +295,13 @@ def test_the_schema_documents_the_grace_window_and_the_header(acme: Signup) -> N
 
 
 def test_a_refresh_token_of_another_tenant_is_refused(acme: Signup, globex: Signup) -> None:
-    tokens = login(acme.host, "owner@acme.test")
+    tokens = login(acme.host, acme.user.email)
     assert _refresh(globex.host, tokens["refresh"]).status_code == 401
     assert _refresh(acme.host, tokens["refresh"]).status_code == 200  # untouched by the attempt
 
 
 def test_logout_revokes_the_family(acme: Signup) -> None:
-    tokens = login(acme.host, "owner@acme.test")
+    tokens = login(acme.host, acme.user.email)
     response = api(acme.host).post(
         "/api/v1/auth/logout/", {"refresh": tokens["refresh"]}, content_type="application/json"
     )
@@ -343,18 +343,18 @@ def test_a_suspended_organisation_cannot_log_in(acme: Signup, django_capture_on_
         tenant.status = Tenant.Status.SUSPENDED
         tenant.save()
     response = api(acme.host).post(
-        "/api/v1/auth/login/", {"email": "owner@acme.test", "password": PASSWORD}, content_type="application/json"
+        "/api/v1/auth/login/", {"email": acme.user.email, "password": PASSWORD}, content_type="application/json"
     )
     assert response.status_code == 403
     assert error(response)["code"] == "tenant_suspended"
 
 
 def test_me_describes_the_member_and_the_organisation(acme: Signup) -> None:
-    access = login(acme.host, "owner@acme.test")["access"]
+    access = login(acme.host, acme.user.email)["access"]
     body = api(acme.host, access).get("/api/v1/me/").json()
     assert body == {
         "id": acme.user.id,
-        "email": "owner@acme.test",
+        "email": acme.user.email,
         "fullName": "",
         "role": "owner",
         "tenant": {"id": str(acme.tenant.id), "name": "Acme", "subdomain": "acme"},

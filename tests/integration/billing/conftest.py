@@ -18,6 +18,7 @@ from shared_apps.billing.services import customer_ensure
 from tenants.services import Signup
 from tests.fakes.stripe_server import FakeStripe, serve
 from tests.fakes.stripe_webhooks import WEBHOOK_SECRET, body, signature
+from tests.helpers import PUBLIC
 
 from .helpers import PRO_PRICE, pin_pro_price
 
@@ -92,7 +93,7 @@ def webhook_only() -> Iterator[None]:
 
 def deliver(payload: dict[str, Any] | bytes, *, timestamp: int | None = None, header: str | None = None) -> Any:
     raw = payload if isinstance(payload, bytes) else body(payload)
-    return Client(HTTP_HOST="localhost").post(
+    return Client(HTTP_HOST=PUBLIC).post(
         "/api/v1/billing/stripe/webhook/",
         raw,
         content_type="application/json",

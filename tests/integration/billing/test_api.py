@@ -10,7 +10,7 @@ from tenants.selectors import tenant_url
 from tenants.services import Signup
 from tests.conftest import Team
 from tests.fakes.stripe_server import FakeStripe
-from tests.helpers import api, error, login
+from tests.helpers import PUBLIC, api, error, login
 
 from .helpers import customer_of
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _owner(acme: Signup) -> str:
-    return str(login(acme.host, "owner@acme.test")["access"])
+    return str(login(acme.host, acme.user.email)["access"])
 
 
 def _checkout(host: str, token: str, plan: str = "pro"):
@@ -29,7 +29,7 @@ def _checkout(host: str, token: str, plan: str = "pro"):
 
 
 def test_plans_are_public_on_the_public_host(acme: Signup) -> None:
-    response = api("localhost").get("/api/v1/billing/plans/")
+    response = api(PUBLIC).get("/api/v1/billing/plans/")
     assert response.status_code == 200
     plans = response.json()
     assert [p["code"] for p in plans] == ["free", "pro", "business"]
@@ -56,7 +56,7 @@ def test_without_a_stripe_key_billing_endpoints_answer_503_and_the_rest_works(ac
         assert response.status_code == 503, path
         assert error(response)["code"] == "billing_not_configured"
     assert api(acme.host, owner).get("/api/v1/members/").status_code == 200
-    assert api("localhost").get("/api/v1/billing/plans/").status_code == 200
+    assert api(PUBLIC).get("/api/v1/billing/plans/").status_code == 200
     assert not Customer.objects.exists()
 
 
@@ -102,7 +102,7 @@ def test_checkout_creates_the_customer_once_and_sends_what_stripe_needs(acme: Si
     [create] = stripe_on.calls("POST", "/v1/customers")
     assert create.idempotency_key and create.idempotency_key.startswith(f"customer-create-{acme.tenant.id}-")
     assert create.params["metadata[tenant_id]"] == str(acme.tenant.id)
-    assert create.params["email"] == "owner@acme.test"
+    assert create.params["email"] == acme.user.email
     customer = Customer.objects.get(tenant=acme.tenant)
     assert customer.stripe_customer_id.startswith("cus_")  # created in localstripe, through the fake
 

@@ -45,7 +45,7 @@ def test_the_hooks_point_at_billing() -> None:
 def test_the_free_plan_seat_limit_blocks_the_invitation_that_would_exceed_it(
     acme: Signup, team: Team, stripe_on: FakeStripe
 ) -> None:
-    owner = str(login(acme.host, "owner@acme.test")["access"])  # owner + admin + member = the free plan's 3 seats
+    owner = str(login(acme.host, team.owner.email)["access"])  # owner + admin + member = the free plan's 3 seats
     refused = _invite(acme, owner, "fourth@example.test")
     assert refused.status_code == 400
     assert error(refused)["code"] == "seat_limit_reached"
@@ -72,7 +72,7 @@ def test_without_stripe_nothing_is_limited(acme: Signup, team: Team) -> None:
     assert entitlements.seat_limit(acme.tenant) is None
     assert entitlements.storage_limit_bytes(acme.tenant) is None
     assert entitlements.has_feature(acme.tenant, "exports")
-    owner = str(login(acme.host, "owner@acme.test")["access"])
+    owner = str(login(acme.host, team.owner.email)["access"])
     assert _invite(acme, owner, "fourth@example.test").status_code == 201
 
 
@@ -107,7 +107,7 @@ def test_past_the_grace_period_writes_answer_402_and_reads_work(
     acme: Signup, globex: Signup, team: Team, stripe_on: FakeStripe
 ) -> None:
     _overdue(acme, days=settings.BILLING_GRACE_PERIOD_DAYS + 1)
-    owner = str(login(acme.host, "owner@acme.test")["access"])  # signing in still works
+    owner = str(login(acme.host, team.owner.email)["access"])  # signing in still works
     client = api(acme.host, owner)
 
     patch = client.patch(f"/api/v1/members/{team.member.id}/", {"role": "admin"}, content_type="application/json")
@@ -130,7 +130,7 @@ def test_past_the_grace_period_writes_answer_402_and_reads_work(
 
 def test_within_the_grace_period_writes_work(acme: Signup, team: Team, stripe_on: FakeStripe) -> None:
     _overdue(acme, days=settings.BILLING_GRACE_PERIOD_DAYS - 1)
-    client = api(acme.host, str(login(acme.host, "owner@acme.test")["access"]))
+    client = api(acme.host, str(login(acme.host, team.owner.email)["access"]))
     response = client.patch(f"/api/v1/members/{team.member.id}/", {"role": "admin"}, content_type="application/json")
     assert response.status_code == 200
 
@@ -138,13 +138,13 @@ def test_within_the_grace_period_writes_work(acme: Signup, team: Team, stripe_on
 def test_the_grace_period_is_configurable(acme: Signup, team: Team, stripe_on: FakeStripe, settings) -> None:
     settings.BILLING_GRACE_PERIOD_DAYS = 0
     _overdue(acme, days=0)
-    client = api(acme.host, str(login(acme.host, "owner@acme.test")["access"]))
+    client = api(acme.host, str(login(acme.host, team.owner.email)["access"]))
     response = client.patch(f"/api/v1/members/{team.member.id}/", {"role": "admin"}, content_type="application/json")
     assert response.status_code == 402
 
 
 def test_unpaid_is_read_only_at_once(acme: Signup, team: Team, stripe_on: FakeStripe) -> None:
     _overdue(acme, days=0, status="unpaid")
-    client = api(acme.host, str(login(acme.host, "owner@acme.test")["access"]))
+    client = api(acme.host, str(login(acme.host, team.owner.email)["access"]))
     response = client.patch(f"/api/v1/members/{team.member.id}/", {"role": "admin"}, content_type="application/json")
     assert response.status_code == 402

@@ -67,4 +67,5 @@ def test_reconcile_resyncs_missed_webhooks(acme: Signup, stripe_on: FakeStripe, 
     assert deleted.status_code == 200
     tasks.billing_reconcile()  # the periodic task runs the same service
     assert Subscription.objects.get(tenant=acme.tenant).status == "canceled"
-    assert len(stripe_on.calls("GET", "/v1/subscriptions")) >= 1 and len(stripe_on.requests) > requests_before
+    # One list per reconcile: the command's, then the task's.
+    assert len(stripe_on.calls("GET", "/v1/subscriptions")) == 2 and len(stripe_on.requests) > requests_before

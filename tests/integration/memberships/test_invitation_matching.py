@@ -18,7 +18,7 @@ from shared_apps.accounts.models import User
 from shared_apps.memberships.models import Membership
 from tenants.services import Signup
 from tests.factories import PASSWORD, UserFactory
-from tests.helpers import api
+from tests.helpers import PUBLIC, api
 from tests.integration.memberships.test_invitations import _accept, _state, invitation
 
 pytestmark = pytest.mark.django_db
@@ -46,13 +46,11 @@ def _preview(host: str, token: str) -> dict[str, Any]:
 def test_a_squatted_address_is_joined_by_a_new_account_not_the_squatter(acme: Signup, globex: Signup) -> None:
     squatter: User = UserFactory.create(email="squatter@example.test")
     EmailAddress.objects.create(user=squatter, email=squatter.email, primary=True, verified=False)
-    signed_in = _allauth("localhost", "post", "/auth/login", {"email": squatter.email, "password": PASSWORD})
+    signed_in = _allauth(PUBLIC, "post", "/auth/login", {"email": squatter.email, "password": PASSWORD})
     session = signed_in.json()["meta"]["session_token"]
     # The squatter types the victim's address into their account and tries to make it their login.
-    assert _allauth("localhost", "post", "/account/email", {"email": "victim@example.test"}, session).status_code == 200
-    promoted = _allauth(
-        "localhost", "patch", "/account/email", {"email": "victim@example.test", "primary": True}, session
-    )
+    assert _allauth(PUBLIC, "post", "/account/email", {"email": "victim@example.test"}, session).status_code == 200
+    promoted = _allauth(PUBLIC, "patch", "/account/email", {"email": "victim@example.test", "primary": True}, session)
     assert promoted.status_code == 400
     assert promoted.json()["errors"] == [
         {

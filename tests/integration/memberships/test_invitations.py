@@ -137,7 +137,7 @@ def test_list_pending_invitations_access(acme: Signup, globex: Signup, team: Tea
                 "role": "admin",
                 "status": "pending",
                 "expiresAt": body["results"][0]["expiresAt"],
-                "invitedBy": {"id": team.owner.id, "email": "owner@acme.test"},
+                "invitedBy": {"id": team.owner.id, "email": team.owner.email},
             }
         ]
 
@@ -387,7 +387,7 @@ def test_accept_by_someone_who_became_a_member_meanwhile(acme: Signup, team: Tea
 
 @override_settings(SEAT_LIMIT_FUNCTION=f"{__name__}.two_seats")
 def test_the_seat_hook_counts_members_and_pending_invitations(acme: Signup) -> None:
-    owner = login(acme.host, "owner@acme.test")["access"]
+    owner = login(acme.host, acme.user.email)["access"]
     assert _invite(acme.host, owner, "second@example.test").status_code == 201  # owner + 1 pending = 2
     before = _state(acme.tenant)
     refused = _invite(acme.host, owner, "third@example.test")

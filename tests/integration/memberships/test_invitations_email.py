@@ -43,7 +43,7 @@ def _link(sink: SmtpSink, to: str) -> tuple[str, str, str]:
 
 
 def test_the_invitation_email_arrives_and_its_link_works(acme: Signup, mail: SmtpSink) -> None:
-    owner = login(acme.host, "owner@acme.test")["access"]
+    owner = login(acme.host, acme.user.email)["access"]
     assert _invite(acme.host, owner, "Invitee@Example.test", "admin").status_code == 201
 
     subject, base, token = _link(mail, "invitee@example.test")
@@ -70,7 +70,7 @@ def test_the_invitation_email_arrives_and_its_link_works(acme: Signup, mail: Smt
 
 
 def test_links_never_use_the_request_host(acme: Signup, mail: SmtpSink) -> None:
-    owner = login(acme.host, "owner@acme.test")["access"]
+    owner = login(acme.host, acme.user.email)["access"]
     # A Host spelled differently (case, port, trailing dot) and a forged X-Forwarded-Host: the link is
     # still built from the organisation's primary domain.
     response = _invite("ACME.localhost.:8000", owner, "hosty@example.test", HTTP_X_FORWARDED_HOST="evil.test")
@@ -80,7 +80,7 @@ def test_links_never_use_the_request_host(acme: Signup, mail: SmtpSink) -> None:
 
 
 def test_resend_sends_a_new_link_and_kills_the_old_one(acme: Signup, mail: SmtpSink) -> None:
-    owner = login(acme.host, "owner@acme.test")["access"]
+    owner = login(acme.host, acme.user.email)["access"]
     created = _invite(acme.host, owner, "again@example.test")
     _, _, first = _link(mail, "again@example.test")
 
@@ -104,6 +104,6 @@ def test_resend_sends_a_new_link_and_kills_the_old_one(acme: Signup, mail: SmtpS
 
 
 def test_a_refused_invitation_sends_nothing(acme: Signup, mail: SmtpSink) -> None:
-    owner = login(acme.host, "owner@acme.test")["access"]
-    assert _invite(acme.host, owner, "owner@acme.test").status_code == 400
-    assert mail.none_for(to="owner@acme.test", wait=1.5)
+    owner = login(acme.host, acme.user.email)["access"]
+    assert _invite(acme.host, owner, acme.user.email).status_code == 400
+    assert mail.none_for(to=acme.user.email, wait=1.5)

@@ -7,9 +7,7 @@ import pytest
 from shared_apps.accounts.models import User
 from shared_apps.operator.middleware import redirects
 from tests.factories import UserFactory
-from tests.helpers import login
-
-PUBLIC = "localhost"
+from tests.helpers import PUBLIC, login
 
 
 @pytest.fixture(autouse=True)

@@ -9,10 +9,9 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers import PUBLIC
 
 pytestmark = pytest.mark.django_db
-
-PUBLIC = "localhost"
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from shared_apps.operator.models import AuditLog, TenantDeletion
+from shared_apps.audit.models import AuditLog
+from shared_apps.operator.models import TenantDeletion
 from tenants.models import Tenant
 from tenants.services import Signup, signup_create
 from tests.conftest import Team

@@ -15,11 +15,10 @@ from tenants.celery_tasks import tenant_task_enqueue
 from tenants.models import OutboxMessage, TaskFailure, Tenant
 from tenants.services import Signup
 from tests.factories import UserFactory
-from tests.helpers import api, eventually, login
+from tests.helpers import PUBLIC, api, eventually, login
 from tests.plugins.celery_worker import Worker
 
 pytestmark = pytest.mark.usefixtures("live_db")
-PUBLIC = "localhost"
 
 
 def _set_status(tenant: Tenant, status: str) -> None:

@@ -15,17 +15,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from shared_apps.audit.models import AuditLog
 from shared_apps.operator.deletion import tenant_deletions_run
-from shared_apps.operator.models import AuditLog, TenantDeletion
+from shared_apps.operator.models import TenantDeletion
 from tenant_apps.exports.models import Export
 from tenants.services import Signup, signup_create
 from tests.factories import PASSWORD, UserFactory
-from tests.helpers import api, error, login
+from tests.helpers import PUBLIC, api, error, login
 from tests.plugins.celery_worker import Worker
 from tests.plugins.smtp import SmtpSink, body_of
 
 pytestmark = pytest.mark.usefixtures("live_db")
-PUBLIC = "localhost"
 LINK = re.compile(r"http://localhost(/api/v1/deletion-exports/[^/\s]+/)")
 
 

@@ -10,13 +10,13 @@ import pytest
 from django.utils import timezone
 
 from shared_apps.accounts.models import LoginCode, RefreshTokenRecord, User
-from shared_apps.operator.models import AuditLog, ImpersonationGrant
+from shared_apps.audit.models import AuditLog
+from shared_apps.operator.models import ImpersonationGrant
 from tenants.services import Signup
 from tests.conftest import Team
-from tests.helpers import api, error
+from tests.helpers import PUBLIC, api, error
 
 pytestmark = pytest.mark.django_db
-PUBLIC = "localhost"
 
 
 def _link(token: str, tenant_id: Any, **body: Any) -> Any:
@@ -51,7 +51,7 @@ def test_link_is_single_use_and_me_reports_the_operator(acme: Signup, operator: 
     first = _redeem(acme.host, _code(url))
     assert first.status_code == 200
     me = api(acme.host, first.json()["access"]).get("/api/v1/me/").json()
-    assert me["email"] == "owner@acme.test"  # default: the owner
+    assert me["email"] == acme.user.email  # default: the owner
     assert me["impersonatedBy"] == {"id": operator.id, "email": "ops@saas.test"}
     again = _redeem(acme.host, _code(url))
     assert again.status_code == 401

@@ -8,14 +8,13 @@ import pytest
 from django.apps import apps
 from django.test import Client
 
-from shared_apps.operator.models import AuditLog
+from shared_apps.audit.models import AuditLog
 from tenants.models import Tenant
 from tenants.services import Signup
 from tests.conftest import Team
-from tests.helpers import api, error, login
+from tests.helpers import PUBLIC, api, error, login
 
 pytestmark = pytest.mark.django_db
-PUBLIC = "localhost"
 
 
 def _endpoints(tenant_id: Any) -> list[tuple[str, str]]:
@@ -39,8 +38,8 @@ def _call(client: Client, method: str, path: str) -> Any:
 
 
 def test_only_operators_reach_the_operator_api(acme: Signup, team: Team, operator_token: str) -> None:
-    account = login(PUBLIC, "owner@acme.test")["access"]  # a non-staff account token
-    tenant_token = login(acme.host, "owner@acme.test")["access"]  # an organisation token
+    account = login(PUBLIC, team.owner.email)["access"]  # a non-staff account token
+    tenant_token = login(acme.host, team.owner.email)["access"]  # an organisation token
     for method, path in _endpoints(acme.tenant.id):
         anonymous = _call(api(PUBLIC), method, path)
         assert anonymous.status_code == 401, (path, anonymous.content)
@@ -105,7 +104,7 @@ def test_operator_sees_the_organisation_data_read_only(acme: Signup, operator_to
 def test_suspend_closes_the_host_and_its_refresh_tokens_reactivate_restores(
     acme: Signup, operator_token: str, django_capture_on_commit_callbacks: Any
 ) -> None:
-    session = login(acme.host, "owner@acme.test")
+    session = login(acme.host, acme.user.email)
     client = api(PUBLIC, operator_token)
     with django_capture_on_commit_callbacks(execute=True):
         suspended = client.post(f"/api/v1/operator/tenants/{acme.tenant.id}/suspend/", {"reason": "abuse report"},
@@ -143,7 +142,7 @@ def test_admin_answers_on_the_public_host_only(acme: Signup, globex: Signup, ope
     public = Client(HTTP_HOST=PUBLIC)
     public.force_login(operator)
     assert public.get("/admin/").status_code == 200
-    listing = public.get("/admin/tenants/tenant/", {"q": "owner@acme.test"})
+    listing = public.get("/admin/tenants/tenant/", {"q": acme.user.email})
     assert listing.status_code == 200
     assert b"Acme" in listing.content
     assert b"Globex" not in listing.content

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client, override_settings
 
 from tenants.services import Signup
+from tests.helpers import PUBLIC
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def test_wrong_method_is_405_in_the_error_shape(public_client: Client) -> None:
 @override_settings(PUBLIC_SCHEMA_URLCONF="tests.integration.saas.urls_failing")
 @pytest.mark.parametrize("path", ["/boom/api/", "/boom/plain/"])
 def test_unhandled_errors_are_500_without_a_traceback(path: str) -> None:
-    response = Client(HTTP_HOST="localhost", raise_request_exception=False).get(path)
+    response = Client(HTTP_HOST=PUBLIC, raise_request_exception=False).get(path)
     assert response.status_code == 500
     assert _shape(response)["type"] == "server_error"
     assert b"secret detail" not in response.content and b"Traceback" not in response.content

@@ -16,11 +16,10 @@ from tenant_apps.files.models import File
 from tenants.models import Tenant
 from tenants.services import Signup
 from tests.conftest import Team
-from tests.helpers import api, error, login
+from tests.helpers import PUBLIC, api, error, login
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = "localhost"
 SIGNUP = {"organisationName": "Hostile", "subdomain": "hostile", "email": "h@hostile.test", "password": "x9-long-pass!"}
 
 

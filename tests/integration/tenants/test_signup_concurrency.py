@@ -11,6 +11,7 @@ from django.test import Client
 from shared_apps.accounts.models import User
 from shared_apps.memberships.models import Membership
 from tenants.models import Domain, Tenant
+from tests.helpers import PUBLIC
 from tests.integration.tenants.test_signup import GOOD, _schemas, _table_exists
 
 
@@ -21,7 +22,7 @@ def _concurrently(bodies: list[dict[str, Any]]) -> list[Any]:
     def run(index: int) -> None:
         try:
             barrier.wait()
-            results[index] = Client(HTTP_HOST="localhost").post(
+            results[index] = Client(HTTP_HOST=PUBLIC).post(
                 "/api/v1/signup/", bodies[index], content_type="application/json"
             )
         except Exception as exc:  # noqa: BLE001 - reported by the assertions below

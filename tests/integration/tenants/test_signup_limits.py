@@ -12,11 +12,9 @@ from django.test import override_settings
 
 from shared_apps.accounts.models import User
 from tenants.models import Tenant
-from tests.helpers import api, error
+from tests.helpers import PUBLIC, api, error
 
 pytestmark = pytest.mark.django_db
-
-PUBLIC = "localhost"
 
 
 @pytest.fixture(autouse=True)

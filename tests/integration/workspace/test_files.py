@@ -44,7 +44,7 @@ def _full_key(signup: Signup, file_id: int) -> str:
 
 @pytest.fixture
 def owner(acme: Signup) -> str:
-    return login(acme.host, "owner@acme.test")["access"]
+    return login(acme.host, acme.user.email)["access"]
 
 
 def test_upload_detail_download_delete(acme: Signup, owner: str, django_capture_on_commit_callbacks: Any) -> None:

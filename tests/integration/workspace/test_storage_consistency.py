@@ -90,7 +90,7 @@ def _closed_port() -> int:
 
 @pytest.fixture
 def owner(acme: Signup) -> str:
-    return str(login(acme.host, "owner@acme.test")["access"])
+    return str(login(acme.host, acme.user.email)["access"])
 
 
 # ---- deleting a file ----------------------------------------------------------------------------------
@@ -177,7 +177,7 @@ def test_with_a_real_worker_the_object_goes_and_the_same_key_elsewhere_stays(
     """End to end: the API, the outbox, the broker, the worker in acme's schema, S3."""
     from tests.plugins.s3 import bucket_keys
 
-    token = login(acme.host, "owner@acme.test")["access"]
+    token = login(acme.host, acme.user.email)["access"]
     file = _upload(acme, token, "worker.txt")
     key = _file_key(acme, file["id"])
     mine = f"tenants/{acme.tenant.id}/{key}"

@@ -40,7 +40,7 @@ def test_200_tasks_alternating_two_organisations_write_only_in_their_own_schema(
     acme: Signup, globex: Signup, celery_worker: Worker
 ) -> None:
     clients = {
-        "acme": api(acme.host, login(acme.host, "owner@acme.test")["access"]),
+        "acme": api(acme.host, login(acme.host, acme.user.email)["access"]),
         "globex": api(globex.host, login(globex.host, "owner@globex.test")["access"]),
     }
     for n in range(200):
@@ -124,7 +124,7 @@ def test_a_task_queued_in_a_context_that_closed_before_commit_still_runs_in_its_
 def test_export_builds_a_zip_of_the_organisation_and_emails_the_requester(
     acme: Signup, globex: Signup, celery_worker: Worker, smtp_sink: SmtpSink
 ) -> None:
-    owner = api(acme.host, login(acme.host, "owner@acme.test")["access"])
+    owner = api(acme.host, login(acme.host, acme.user.email)["access"])
     owner.post("/api/v1/projects/", {"name": "Exported project"}, content_type="application/json")
     owner.post("/api/v1/files/", {"file": SimpleUploadedFile("notes.txt", b"acme notes", content_type="text/plain")})
 
@@ -144,7 +144,7 @@ def test_export_builds_a_zip_of_the_organisation_and_emails_the_requester(
     assert [(f["name"], f["size"]) for f in manifest] == [("notes.txt", 10)]
     assert archive.read(manifest[0]["path"]) == b"acme notes"
 
-    message = smtp_sink.wait_for(to="owner@acme.test", match=lambda m: "export is ready" in str(m["Subject"]))
+    message = smtp_sink.wait_for(to=acme.user.email, match=lambda m: "export is ready" in str(m["Subject"]))
     assert "http://acme.localhost/exports" in body_of(message)
 
     globex_owner = api(globex.host, login(globex.host, "owner@globex.test")["access"])

@@ -1,4 +1,5 @@
-"""Organisations in the operator admin (public host only: the tenant URLconf has no admin)."""
+"""Organisations in the operator admin (public host only: the tenant URLconf has no admin). Registered by
+the operator's admin.py: the console stands above the tenants it manages."""
 
 from __future__ import annotations
 
@@ -16,17 +17,17 @@ from django.utils.html import format_html
 
 from saas.api.ratelimit import client_ip
 from shared_apps.accounts.models import User
-from shared_apps.operator.deletion import tenant_deletion_schedule
-from shared_apps.operator.selectors import subdomain_of, tenant_list, tenant_search_ids
-from shared_apps.operator.services import (
+from tenants.models import Domain, Tenant
+
+from .deletion import tenant_deletion_schedule
+from .selectors import subdomain_of, tenant_list, tenant_search_ids
+from .services import (
     subscription_cancel,
     tenant_data_look,
     tenant_reactivate,
     tenant_subdomain_change,
     tenant_suspend,
 )
-
-from .models import Domain, Tenant
 
 
 def _actor(request: HttpRequest) -> User | None:
