@@ -165,6 +165,15 @@ def test_the_export_completes_after_recovery(outage: Outage) -> None:
     final = eventually(lambda: status() if status() in ("done", "failed") else None, timeout=45, what="the export")
     assert final == "done"
 
+    # Its "ready" email to the owner, once (taken from the run's shared sink, so no later test finds it).
+    def is_ready(message: Any) -> bool:
+        return "export is ready" in str(message["Subject"])
+
+    outage.smtp.wait_for(to="owner@acme.test", match=is_ready, timeout=30)
+    time.sleep(1.0)
+    again = [m for m in outage.smtp.messages if "owner@acme.test" in str(m["To"]) and is_ready(m)]
+    assert again == [], "the export's email was sent twice"
+
 
 def test_the_signup_verification_email_is_sent_once_after_recovery(outage: Outage) -> None:
     _exactly_once(lambda: _emails_to(outage.smtp, outage.signup_email), "the verification email")
