@@ -40,7 +40,7 @@ fmt: install
 	$(VENV)/bin/ruff check --fix .
 
 test: lint frontend-test e2e-prepare
-	@bash tests/faults/ensure_rabbitmq.sh
+	@bash deploy/scripts/ensure-debian-package.sh /usr/lib/rabbitmq/bin/rabbitmq-server rabbitmq-server
 	$(VENV)/bin/pytest
 
 bench: install
@@ -73,5 +73,5 @@ frontend/.next/.e2e-build: frontend/node_modules/.installed $(FRONTEND_BUILD_INP
 
 .PHONY: deploy-check
 deploy-check: install  ## the deploy/ checks alone (also part of `make test`)
-	@bash deploy/scripts/ensure-nginx.sh
+	@bash deploy/scripts/ensure-debian-package.sh nginx nginx-light nginx
 	$(VENV)/bin/pytest tests/deploy -q

@@ -126,7 +126,8 @@ def frontend_stand_in() -> Iterator[int]:
 def nginx_binary() -> str:
     found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if found is None:
-        subprocess.run(["bash", str(DEPLOY / "scripts" / "ensure-nginx.sh")], check=True, timeout=300)
+        subprocess.run(["bash", str(DEPLOY / "scripts" / "ensure-debian-package.sh"), "nginx", "nginx-light", "nginx"],
+                       check=True, timeout=300)  # fmt: skip
         found = shutil.which("nginx") or "/usr/sbin/nginx"
     return found
 

@@ -7,9 +7,10 @@ epmd is never stopped here. No plugins (no management listener), no config file 
 translation alone takes seconds): the listener comes from RABBITMQ_NODE_IP_ADDRESS/PORT, and `guest` may
 log in because every client is on loopback.
 
-Debian's `rabbitmq-server` package (tests/faults/ensure_rabbitmq.sh installs it); the node runs as the
-current user through the package's own start script, not the root wrapper in /usr/sbin (which switches
-to the `rabbitmq` user and the system's data directory). A cold start takes ~5-10 s, a restart less.
+Debian's `rabbitmq-server` package (`make test` installs it: deploy/scripts/ensure-debian-package.sh);
+the node runs as the current user through the package's own start script, not the root wrapper in
+/usr/sbin (which switches to the `rabbitmq` user and the system's data directory).
+A cold start takes ~5-10 s, a restart less.
 """
 
 from __future__ import annotations
@@ -63,7 +64,10 @@ class RabbitMQServer:
 
     def start(self, timeout: float = 30.0) -> None:
         if not RABBITMQ_SCRIPT.exists():
-            raise RuntimeError(f"{RABBITMQ_SCRIPT} not found: run tests/faults/ensure_rabbitmq.sh")
+            raise RuntimeError(
+                f"{RABBITMQ_SCRIPT} not found: run "
+                f"deploy/scripts/ensure-debian-package.sh {RABBITMQ_SCRIPT} rabbitmq-server"
+            )
         # The script traps SIGTERM and stops the node cleanly (its own session: nothing else gets it).
         self.process = Process([str(RABBITMQ_SCRIPT)], env=self._env(), name="rabbitmq")
         try:

@@ -7,7 +7,7 @@ restarts what it started, nothing else.
 - `PostgresServer`: Debian's PostgreSQL 15 in a scratch data directory, TCP on 127.0.0.1 only.
   `start()`, `stop()`, `restart()`, `cleanup()`; or `with PostgresServer() as pg:` (started, and removed
   at exit). `pg.url("dbname")` is a DATABASE_URL for it.
-- `PgBouncer`: Debian's pgbouncer (installed by ensure_pgbouncer.sh when missing) in front of a
+- `PgBouncer`: Debian's pgbouncer (installed by deploy/scripts/ensure-debian-package.sh when missing) in front of a
   `PostgresServer`, in the pool mode given, on a spare loopback port: `with PgBouncer(pg, "session") as b:`,
   `b.url("dbname")`.
 - `Process`: a subprocess with its output in a log file, stopped with `stop_signal` (SIGTERM) then
@@ -166,7 +166,8 @@ class PostgresServer:
 def pgbouncer_binary() -> str:
     found = shutil.which("pgbouncer") or ("/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None)
     if found is None:
-        subprocess.run(["bash", str(Path(__file__).with_name("ensure_pgbouncer.sh"))], check=True, timeout=600)
+        ensure = ROOT / "deploy" / "scripts" / "ensure-debian-package.sh"
+        subprocess.run(["bash", str(ensure), "pgbouncer", "pgbouncer"], check=True, timeout=600)
         found = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
     return found
 
