@@ -17,7 +17,9 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 if not os.environ.get("DATABASE_POOL_MAX_SIZE"):
     os.environ["DATABASE_POOL_MAX_SIZE"] = str(threads)
 # Recycle workers now and then (memory growth in long-lived processes), jittered so they do not all restart.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+# Rarely: a new worker starts with an empty routing map and a cold schema cache, and at 2,000 requests a
+# worker serving thousands of organisations was recycled before it had seen most of them.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
 max_requests_jitter = max_requests // 10
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 25  # below Kubernetes' default 30 s terminationGracePeriodSeconds

@@ -1,9 +1,9 @@
-"""`manage.py check --database default` (and `bootstrap`) refuse a pool schema behind the migrations (E001) and
-a transaction-mode pooler in front of schema switching (E002)."""
+"""`manage.py check --database default` warns of pool schemas behind the migrations (W001) and refuses a
+transaction-mode pooler in front of schema switching (E002)."""
 
 from typing import Any
 
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 
 @register(Tags.database)
@@ -18,14 +18,20 @@ def pool_schemas_migrated(app_configs: Any = None, databases: Any = None, **kwar
         stale = stale_pool_schemas()
     except DatabaseError:  # tables not created yet: `migrate` reports that better than we can
         return []
-    return [
-        Error(
-            f"Pool schema {schema} is behind the latest migrations; signup would hand it out broken.",
-            hint="Run `python manage.py bootstrap` (or `migrate_schemas`) before starting the app.",
-            id="tenants.E001",
-        )
-        for schema in stale
-    ]
+    # A warning, not an error: signup skips these schemas (it builds a fresh one), and an error would stop
+    # `migrate_schemas` itself, the command that brings them up to date.
+    return (
+        [
+            Warning(
+                f"{len(stale)} pool schema(s) behind the latest migrations ({', '.join(stale[:5])}"
+                f"{', ...' if len(stale) > 5 else ''}): signup skips them and builds fresh schemas meanwhile.",
+                hint="Run `python manage.py bootstrap` (or `python manage.py tenants migrate`).",
+                id="tenants.W001",
+            )
+        ]
+        if stale
+        else []
+    )
 
 
 @register(Tags.database)

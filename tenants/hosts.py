@@ -79,3 +79,13 @@ def subdomain_format_problem(subdomain: str) -> SubdomainProblem | None:
 
 def tenant_host(subdomain: str, base_domain: str) -> str:
     return f"{subdomain}.{base_domain}"
+
+
+def subdomain_of(host: str | None, base_domain: str) -> str:
+    """The organisation's label in a normalised `<subdomain>.<base_domain>` host (the inverse of `tenant_host`).
+
+    "" for no host, the public host and any host outside the base domain (a custom domain has no subdomain).
+    """
+    if not host or classify_host(host, base_domain).kind is not HostKind.TENANT:
+        return ""
+    return host.removesuffix(f".{base_domain}")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from django.conf import settings
 from django.core.signals import got_request_exception
@@ -18,8 +20,9 @@ from saas.api.exceptions import ServiceUnavailable
 
 from .db import connection
 from .hosts import HostKind, InvalidHostError, classify_host, normalise_host
-from .models import Tenant
+from .models import SchemaStatus, Tenant
 from .routing import request_routing_version, resolver
+from .schema_levels import level_serves
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +31,9 @@ logger = logging.getLogger(__name__)
 # 200 with every dependency down, `/readyz` names the failing one (issue 12, item 4). They are still
 # routed normally when routing works: a tenant host's `/healthz` is how a host is probed (404, 403, ...).
 HEALTH_PATHS = frozenset({"/healthz", "/readyz"})
+# Seconds a client is told to wait while its organisation's schema is upgraded (one schema takes well
+# under a second; a failed one waits for an operator, and clients keep retrying at this pace).
+MAINTENANCE_RETRY_AFTER = 30
 
 
 def error_response(status: int, code: str, detail: str) -> JsonResponse:
@@ -107,6 +113,14 @@ class TenantRoutingMiddleware:
             return error_response(404, "tenant_not_found", "No organisation lives at this address.")
         if tenant.status == Tenant.Status.SUSPENDED:
             return error_response(403, "tenant_suspended", "This organisation is suspended. Contact support.")
+        if tenant.schema_status != SchemaStatus.READY or not level_serves(tenant.schema_level):
+            # Behind this code's migrations, being migrated, or its migration failed: a clear, retryable
+            # answer instead of a 500 from a missing column. Every other organisation is served as usual.
+            response = error_response(
+                503, "tenant_maintenance", "This organisation is being upgraded. Try again in a minute."
+            )
+            response["Retry-After"] = str(MAINTENANCE_RETRY_AFTER)
+            return response
 
         _activate(tenant)
         request.tenant = tenant  # type: ignore[attr-defined]
@@ -120,6 +134,23 @@ def _activate(tenant: Tenant) -> None:
         connection.tenant = tenant
     else:
         connection.set_tenant(tenant)
+        _count_schema(tenant.schema_name)
+
+
+# Schemas each open PostgreSQL connection has served (keyed by the driver's connection, so a reconnect
+# starts at zero). Past TENANT_CONNECTION_MAX_SCHEMAS the connection is closed at the end of the request:
+# its backend's catalog cache holds every table it has touched, in every one of those schemas.
+_schemas_served: WeakKeyDictionary[Any, set[str]] = WeakKeyDictionary()
+
+
+def _count_schema(schema_name: str) -> None:
+    raw = connection.connection
+    if raw is None or connection.pool is not None:  # not connected yet (counted next time), or pooled
+        return
+    served = _schemas_served.setdefault(raw, set())
+    served.add(schema_name)
+    if len(served) >= settings.TENANT_CONNECTION_MAX_SCHEMAS:
+        connection.close_at = time.monotonic()  # Django closes it when the request finishes
 
 
 def _activate_public() -> None:

@@ -6,6 +6,12 @@ from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 
 
+class SchemaStatus(models.TextChoices):
+    READY = "ready"
+    MIGRATING = "migrating"
+    FAILED = "failed"  # the last migration run failed here: tenants.SchemaMigrationFailure says why
+
+
 class Tenant(TenantMixin):
     """An organisation. Its data lives in its own PostgreSQL schema, named `t_<random>`."""
 
@@ -22,6 +28,13 @@ class Tenant(TenantMixin):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROVISIONING, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     activated_at = models.DateTimeField(null=True, blank=True)
+    # Which migrations the schema holds: a SchemaLevel digest ("" = not recorded yet, served as current),
+    # and whether the migration controller is at work on it. Routing reads both from its cached row:
+    # a schema behind the code, being migrated or failed answers 503 `tenant_maintenance`, never a 500.
+    schema_level = models.CharField(max_length=64, blank=True, default="")
+    schema_status = models.CharField(
+        max_length=20, choices=SchemaStatus.choices, default=SchemaStatus.READY, db_index=True
+    )
 
     # Schemas are created by tenants.provisioning (pool or fast path), never on save().
     auto_create_schema = False
@@ -41,6 +54,51 @@ class Domain(DomainMixin):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class DomainRedirect(models.Model):
+    """An organisation's previous host, kept (not primary) after a subdomain change: it answers 301 to the
+    new host until `expires_at`, then the domain is released (tenants/redirects.py answers it)."""
+
+    domain = models.OneToOneField(Domain, on_delete=models.CASCADE, related_name="redirect")
+    target_host = models.CharField(max_length=253)
+    expires_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # The table the operator app created: the model moved here in state only (tenants 0006, operator 0004).
+        db_table = "operator_domainredirect"
+
+    def __str__(self) -> str:
+        return f"{self.domain_id} -> {self.target_host}"
+
+
+class SchemaLevel(models.Model):
+    """A set of applied migrations, named by its digest: what `Tenant.schema_level` points at.
+
+    Few rows (one per code version that migrated a schema) and never changed: each process keeps its
+    answer to "does this level hold every migration my code has?" (tenants/schema_levels.py).
+    """
+
+    digest = models.CharField(max_length=64, primary_key=True)
+    migrations = models.JSONField()  # ["app.name", ...], sorted
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.digest[:12]
+
+
+class SchemaMigrationFailure(models.Model):
+    """Why the last migration run failed in a schema; deleted when a later run brings it up to date."""
+
+    tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, primary_key=True, related_name="migration_failure")
+    migration = models.CharField(max_length=255)  # "app.name", the one that raised
+    error = models.TextField()
+    traceback = models.TextField(blank=True, default="")
+    failed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}: {self.migration}"
 
 
 class TaskFailure(models.Model):

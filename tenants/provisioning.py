@@ -6,7 +6,7 @@ final migration state (measured ~40x faster than running the migrations), and fa
 migrations when a tenant migration holds code a script cannot reproduce (RunPython, RunSQL).
 
 Pool schemas are ordinary Tenant rows in status `provisioning`, so `migrate_schemas` migrates them
-with every tenant; `stale_pool_schemas()` proves it and `bootstrap` fails when one is behind.
+with every tenant (the pool first: tenants/migrator.py); a claim skips a schema that is behind.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import get_public_schema_name, quote_schema_name, schema_context
 
 from .db import connection
-from .models import Domain, Tenant
+from .models import Domain, SchemaStatus, Tenant
+from .schema_levels import code_migrations, level_record, serving_levels
 
 logger = logging.getLogger(__name__)
 
@@ -107,11 +108,13 @@ def schema_create(schema_name: str) -> str:
 def pool_claim() -> Tenant | None:
     """Lock and return one unclaimed pool tenant, or None. Call inside `transaction.atomic()`.
 
-    SKIP LOCKED lets concurrent signups each take a different row instead of queueing on one.
+    SKIP LOCKED lets concurrent signups each take a different row instead of queueing on one. A schema
+    behind the code (a release whose migrations have not reached it yet) or being migrated is never handed
+    out: signup then builds a fresh one.
     """
     return (
         Tenant.objects.select_for_update(skip_locked=True)
-        .filter(status=Tenant.Status.PROVISIONING)
+        .filter(status=Tenant.Status.PROVISIONING, schema_status=SchemaStatus.READY, schema_level__in=serving_levels())
         .order_by("created_at")
         .first()
     )
@@ -126,6 +129,7 @@ def pool_tenant_create() -> Tenant:
     with schema_context(get_public_schema_name()), transaction.atomic():
         tenant = Tenant(schema_name=generate_schema_name(), status=Tenant.Status.PROVISIONING)
         schema_create(tenant.schema_name)
+        tenant.schema_level = level_record(code_migrations())
         tenant.save()
     return tenant
 
@@ -160,6 +164,7 @@ def tenant_provision(*, name: str, domain: str) -> Tenant:
         logger.warning("tenant pool empty: creating a schema in the request (raise TENANT_POOL_SIZE)")
         tenant = Tenant(schema_name=generate_schema_name())
         schema_create(tenant.schema_name)
+        tenant.schema_level = level_record(code_migrations())
     tenant.name = name
     tenant.status = Tenant.Status.ACTIVE
     tenant.activated_at = timezone.now()
@@ -168,18 +173,10 @@ def tenant_provision(*, name: str, domain: str) -> Tenant:
     return tenant
 
 
-def applied_migrations(schema_name: str) -> set[tuple[str, str]]:
-    with connection.cursor() as cursor:
-        # The name is quoted and comes from our own tenant rows, never from a request.
-        cursor.execute(f"SELECT app, name FROM {quote_schema_name(schema_name)}.django_migrations")  # noqa: S608
-        return {(app, name) for app, name in cursor.fetchall()}
-
-
 def stale_pool_schemas() -> list[str]:
-    """Pool schemas missing a migration the code has: signup would hand them out broken."""
-    expected = set(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
-    schemas = Tenant.objects.filter(status=Tenant.Status.PROVISIONING).values_list("schema_name", flat=True)
-    return [schema for schema in schemas if not expected <= applied_migrations(schema)]
+    """Pool schemas whose recorded level lacks a migration the code has: signup skips them until migrated."""
+    pool = Tenant.objects.filter(status=Tenant.Status.PROVISIONING)
+    return list(pool.exclude(schema_level__in=serving_levels()).values_list("schema_name", flat=True))
 
 
 def public_tenant_ensure() -> Tenant:

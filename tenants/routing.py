@@ -1,8 +1,12 @@
 """Host -> tenant, with no SQL on the warm path.
 
 Each process keeps an LRU map of host -> active tenant. A version token in the global cache (Redis in
-production) is read once per request; any process that changes a Tenant or Domain replaces the token
-after commit, and every process drops its map when it sees a new token.
+production) is read once per request (at most every ROUTING_VERSION_TTL); any process that changes a
+Tenant or Domain replaces the token after commit. A process that sees a new token drops only the hosts
+of the organisations that changed: each change is also written to a short log in the cache (a sequence
+number and one key per change, naming the tenant), so a signup or a schema migrated does not cold-start
+a worker that serves 10,000 organisations. A gap it cannot read (log entries expired, the cache flushed,
+a wholesale change) drops the whole map, as before.
 
 Only active tenants are kept. "No tenant here", suspended and unfinished answers are read from the
 database on every request: another process's signup, reactivation or freed subdomain must apply the
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import secrets
 import threading
 import time
 import uuid
@@ -36,6 +41,14 @@ from django.db import transaction
 from .models import Domain, Tenant
 
 VERSION_KEY = "tenants:routing:version"
+# The change log: SEQUENCE_KEY counts changes (INCR, atomic), CHANGE_KEY % n names the tenant of change n
+# ("*" = every tenant). Kept long enough for any process to catch up; a process further behind than
+# CATCH_UP_MAX changes drops its whole map instead of reading them all.
+SEQUENCE_KEY = "tenants:routing:sequence"
+CHANGE_KEY = "tenants:routing:change:%d"
+CHANGE_TTL = 3600
+CATCH_UP_MAX = 256
+EVERY_TENANT = "*"
 # The version while the global cache cannot be read. Never a real token (those are uuid4 hex).
 UNKNOWN_VERSION = "unknown"
 _MISSING = object()
@@ -93,6 +106,7 @@ def routing_version() -> str:
 def _read_version() -> str:
     cache = _global_cache()
     if _bump_pending.is_set():
+        _log_change(cache, EVERY_TENANT)  # which tenants changed during the outage is not known
         cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         _bump_pending.clear()
     version = cache.get(VERSION_KEY)
@@ -104,15 +118,52 @@ def _read_version() -> str:
     return UNKNOWN_VERSION if version is None else str(version)
 
 
-def invalidate_routing() -> None:
-    """Make every process forget its host -> tenant map. Runs after commit, so readers see the change."""
-    transaction.on_commit(_bump)
+def invalidate_routing(tenant_id: object = None) -> None:
+    """Make every process forget the hosts of `tenant_id` (all hosts if None). Runs after commit."""
+    changed = EVERY_TENANT if tenant_id is None else str(tenant_id)
+    transaction.on_commit(lambda: _bump(changed))
 
 
-def _bump() -> None:
+def _sequence_start(cache: Any) -> None:
+    # Far from any number a process may remember from before a cache flush, so that none of them mistakes
+    # the new log for the continuation of the old one. `add`: the first process to get here sets it.
+    # Below 2**53: django-redis increments in a Lua script, whose numbers are doubles.
+    cache.add(SEQUENCE_KEY, secrets.randbelow(2**32) * 2**16, timeout=None)
+
+
+def _log_change(cache: Any, changed: str) -> None:
+    try:
+        sequence = cache.incr(SEQUENCE_KEY)
+    except ValueError:  # no sequence yet (first change, or the cache was flushed)
+        _sequence_start(cache)
+        sequence = cache.incr(SEQUENCE_KEY)
+    cache.set(CHANGE_KEY % sequence, changed, timeout=CHANGE_TTL)
+
+
+def changes_since(sequence: int | None) -> tuple[int | None, set[str] | None]:
+    """(the current sequence, the tenants changed after `sequence`), or None for "drop everything"."""
+    cache = _global_cache()
+    current = cache.get(SEQUENCE_KEY)
+    if current is None:  # no change logged yet: start the log, so that the next one can be caught up with
+        _sequence_start(cache)
+        return cache.get(SEQUENCE_KEY), None
+    if sequence is None or not 0 <= current - sequence <= CATCH_UP_MAX:
+        return current, None
+    if current == sequence:
+        return current, set()
+    keys = [CHANGE_KEY % n for n in range(sequence + 1, current + 1)]
+    found = cache.get_many(keys)
+    if len(found) != len(keys) or EVERY_TENANT in found.values():
+        return current, None  # a change still being written, expired, or wholesale
+    return current, set(found.values())
+
+
+def _bump(changed: str = EVERY_TENANT) -> None:
     # After commit: the change is stored, so a cache outage must not turn its response into an error.
     try:
-        _global_cache().set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        cache = _global_cache()
+        _log_change(cache, changed)  # before the token: a reader of the new token finds the change logged
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
     except _CACHE_ERRORS as exc:
         logger.warning("routing: the version cannot be bumped now (%r); retried on the next read", exc)
         _bump_pending.set()
@@ -126,7 +177,9 @@ def forget_local_version() -> None:
 class TenantResolver:
     def __init__(self, max_entries: int) -> None:
         self._entries: OrderedDict[str, Tenant] = OrderedDict()
+        self._hosts_of: dict[str, set[str]] = {}  # tenant id -> its cached hosts, to drop them per tenant
         self._version: str | None = None
+        self._sequence: int | None = None  # the change log position the map reflects
         self._max_entries = max_entries
         self._lock = threading.Lock()
 
@@ -137,14 +190,12 @@ class TenantResolver:
             # Without the version no entry can be trusted, and none is kept: the database answers, and
             # the first known version after the outage starts from an empty map (it differs from None).
             with self._lock:
-                self._entries.clear()
-                self._version = None
+                self._forget_all()
             loaded = self._load(host)
             return copy.copy(loaded) if loaded is not None else None
+        if version != self._version:
+            self._catch_up(version)
         with self._lock:
-            if version != self._version:
-                self._entries.clear()
-                self._version = version
             found = self._entries.get(host, _MISSING)
             if found is not _MISSING:
                 self._entries.move_to_end(host)
@@ -155,16 +206,37 @@ class TenantResolver:
             with self._lock:
                 if self._version == version:
                     self._entries[host] = found
+                    self._hosts_of.setdefault(str(found.pk), set()).add(host)
                     if len(self._entries) > self._max_entries:
-                        self._entries.popitem(last=False)
+                        old_host, old = self._entries.popitem(last=False)
+                        self._hosts_of.get(str(old.pk), set()).discard(old_host)
         # Each request gets its own instance: nothing a view does to it leaks into the next request.
         assert isinstance(found, Tenant)
         return copy.copy(found)
 
+    def _catch_up(self, version: str) -> None:
+        """Move the map to `version`: drop the hosts of the tenants changed since, or everything."""
+        try:
+            sequence, changed = changes_since(self._sequence)
+        except _CACHE_ERRORS:
+            sequence, changed = None, None
+        with self._lock:
+            if changed is None:
+                self._forget_all()
+            else:
+                for tenant_id in changed:
+                    for host in self._hosts_of.pop(tenant_id, set()):
+                        self._entries.pop(host, None)
+            self._version, self._sequence = version, sequence
+
+    def _forget_all(self) -> None:
+        self._entries.clear()
+        self._hosts_of.clear()
+        self._version = self._sequence = None
+
     def clear(self) -> None:
         with self._lock:
-            self._entries.clear()
-            self._version = None
+            self._forget_all()
         forget_local_version()
 
     @staticmethod

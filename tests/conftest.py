@@ -19,13 +19,13 @@ from django.db import connections
 from django.test import Client
 
 from shared_apps.accounts.models import User
+from shared_apps.accounts.signup import Signup, signup_create
 from shared_apps.memberships.models import Membership
 from shared_apps.memberships.services import membership_create
 from tenants.db import connection
 from tenants.models import Tenant
 from tenants.provisioning import pool_fill, public_tenant_ensure
 from tenants.routing import resolver
-from tenants.services import Signup, signup_create
 from tests.factories import PASSWORD, UserFactory
 
 pytest_plugins = ["tests.plugins.smtp", "tests.plugins.celery_worker", "tests.plugins.s3"]

@@ -4,6 +4,7 @@ Each run gets its own cache key prefix and Celery queue, so nothing a previous r
 RabbitMQ is visible to this one; tests/conftest.py removes them at the end.
 """
 
+import json
 import os
 import socket
 import uuid
@@ -46,6 +47,11 @@ DATABASES["default"]["TEST"] = {"NAME": f"test_saas_{RUN_ID}"}  # noqa: F405
 # A subprocess started by a test joins the test database instead of the development one.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["NAME"] = os.environ["TEST_DATABASE_NAME"]  # noqa: F405
+
+# A test that adds a migration (tests/integration/tenants/test_migrator.py) points an app, in its own
+# subprocesses and database only, at a copy of the app's migrations with one more.
+if os.environ.get("TEST_MIGRATION_MODULES"):
+    MIGRATION_MODULES = json.loads(os.environ["TEST_MIGRATION_MODULES"])
 
 # The SMTP sink runs in the test process: aiosmtpd logs every SMTP command at INFO, which buries a failing
 # test's own log lines.

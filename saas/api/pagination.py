@@ -27,6 +27,12 @@ class PageNumberPagination(pagination.PageNumberPagination):
             return self.max_page_size
         return min(int(values[0]), self.max_page_size)
 
+    def get_page_number(self, request: Request, paginator: Any) -> Any:
+        # DRF reads `?page=` (empty) as page 1; the schema says a whole number, so it is a 400 naming it.
+        if request.query_params.get(self.page_query_param, None) == "":
+            raise serializers.ValidationError({self.page_query_param: ["Must be a whole number of at least 1."]})
+        return super().get_page_number(request, paginator)
+
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:

@@ -7,7 +7,7 @@ from shared_apps.billing.api import urls as billing
 from shared_apps.operator.api import urls as operator
 
 urlpatterns = [
-    path("signup/", include("tenants.api.urls")),
+    path("signup/", include(accounts.signup)),
     path("auth/", include(accounts.auth_public)),
     path("account/", include(accounts.account)),
     path("billing/", include(billing.public)),

@@ -3,7 +3,6 @@
 from django.urls import include, path
 
 from shared_apps.accounts.api import urls as accounts
-from shared_apps.audit.api import urls as audit
 from shared_apps.billing.api import urls as billing
 from tenants.api.downloads import DownloadView
 
@@ -17,5 +16,5 @@ urlpatterns = [
     path("exports/", include("tenant_apps.exports.api.urls")),
     path("downloads/", DownloadView.as_view(), name="download"),
     path("billing/", include(billing.tenant)),
-    path("audit/", include(audit.tenant_audit)),
+    path("audit/", include("shared_apps.memberships.api.audit")),
 ]

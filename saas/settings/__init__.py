@@ -4,6 +4,7 @@ from .allauth import *  # noqa: F403
 from .api import *  # noqa: F403
 from .auth import *  # noqa: F403
 from .base import *  # noqa: F403
+from .billing import *  # noqa: F403
 from .cache import *  # noqa: F403
 from .celery import *  # noqa: F403
 from .database import *  # noqa: F403
@@ -13,7 +14,3 @@ from .operator import *  # noqa: F403
 from .security import *  # noqa: F403
 from .storage import *  # noqa: F403
 from .tenancy import *  # noqa: F403
-
-# isort: split
-# Billing last: it fills hooks that other modules default (SEAT_LIMIT_FUNCTION, STORAGE_LIMIT_FUNCTION).
-from .billing import *  # noqa: F403

@@ -61,8 +61,6 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": f"{max(1, _m)}/180s/key",
 }
 
-# Invitations (shared_apps.memberships.invitations): how long a link works, and the seat limit hook
-# (a dotted path to `f(tenant) -> int | None`; None = unlimited). saas/settings/billing.py, imported
-# last, replaces this default with the plan's limit.
+# Invitations (shared_apps.memberships.invitations): how long a link works. The seat limit comes from
+# ENTITLEMENTS (saas/settings/billing.py).
 INVITATION_TTL_HOURS = env.int("INVITATION_TTL_HOURS", default=72)
-SEAT_LIMIT_FUNCTION = env.str("SEAT_LIMIT_FUNCTION", default="") or "shared_apps.memberships.seats.unlimited"

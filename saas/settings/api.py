@@ -6,7 +6,7 @@ REST_FRAMEWORK = {
         "djangorestframework_camel_case.parser.CamelCaseMultiPartParser",
     ),
     # On for every view; public endpoints opt out explicitly (authentication_classes = ()).
-    "DEFAULT_AUTHENTICATION_CLASSES": ("tenants.authentication.TenantJWTAuthentication",),
+    "DEFAULT_AUTHENTICATION_CLASSES": ("shared_apps.memberships.authentication.TenantJWTAuthentication",),
     "DEFAULT_PERMISSION_CLASSES": ("rest_framework.permissions.IsAuthenticated",),
     "DEFAULT_PAGINATION_CLASS": "saas.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
@@ -40,5 +40,6 @@ SPECTACULAR_SETTINGS = {
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
         "DeadLetterStatusEnum": "shared_apps.operator.api.serializers.DEAD_LETTER_STATUSES",
+        "PermissionEnum": "shared_apps.memberships.actions.Action",
     },
 }

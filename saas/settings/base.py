@@ -45,8 +45,11 @@ MIDDLEWARE = [
     "saas.middleware.logging.RequestContextMiddleware",  # request id on every log line, even routing errors
     "whitenoise.middleware.WhiteNoiseMiddleware",  # collected static files: no tenant, no database
     "tenants.middleware.TenantRoutingMiddleware",  # everything after it runs in the tenant's schema
-    # old-host redirects, API request counters, impersonation limits and audit (tenant hosts only)
-    "shared_apps.operator.middleware.OperatorMiddleware",
+    # right after routing: an old host answers 301 (or 404) before anything counts or runs
+    "tenants.redirects.DomainRedirectMiddleware",
+    "shared_apps.operator.usage.UsageCountingMiddleware",  # one cache INCR per API request actually served
+    # before any view (and the 402 below): an impersonation's limits apply first, and refusals are audited
+    "shared_apps.operator.impersonation_middleware.ImpersonationMiddleware",
     "shared_apps.billing.middleware.ReadOnlyWhenUnpaidMiddleware",  # 402 on writes past the grace period
     "saas.middleware.logging.TenantContextMiddleware",  # tenant id on every log line
     "django.middleware.security.SecurityMiddleware",

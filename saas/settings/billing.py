@@ -1,4 +1,4 @@
-"""Billing (shared_apps.billing): Stripe keys, the grace period, and the entitlement hooks other apps read."""
+"""Billing (shared_apps.billing): Stripe keys, the grace period, and the entitlements other apps ask."""
 
 from .env import env
 
@@ -22,8 +22,6 @@ STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300
 # Days an organisation keeps working after a payment fails before it becomes read-only.
 BILLING_GRACE_PERIOD_DAYS = env.int("BILLING_GRACE_PERIOD_DAYS", default=7)
 
-# Hooks read by other apps (dotted paths to `f(tenant) -> int | None`, None = unlimited).
-SEAT_LIMIT_FUNCTION = env.str("SEAT_LIMIT_FUNCTION", default="shared_apps.billing.entitlements.seat_limit")
-STORAGE_LIMIT_FUNCTION = env.str(
-    "STORAGE_LIMIT_FUNCTION", default="shared_apps.billing.entitlements.storage_limit_bytes"
-)
+# What organisations may use (seats, storage, features): a dotted path to an implementation of the
+# tenants.entitlements protocol. Without this setting (billing not installed) nothing is limited.
+ENTITLEMENTS = env.str("ENTITLEMENTS", default="shared_apps.billing.entitlements.PlanEntitlements")

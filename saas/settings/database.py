@@ -55,6 +55,7 @@ DATABASE_POOL_TIMEOUT = env.float("DATABASE_POOL_TIMEOUT", default=5.0)
 # Seconds a pooled connection may stay unused before the pool closes it (down to one per process), so a
 # burst does not keep its connections from other processes and pods for long after it ended.
 DATABASE_POOL_MAX_IDLE = env.float("DATABASE_POOL_MAX_IDLE", default=10.0)
+DATABASE_POOL_MAX_LIFETIME = env.float("DATABASE_POOL_MAX_LIFETIME", default=600.0)
 if DATABASE_POOL_MAX_SIZE > 0:
     _db["CONN_MAX_AGE"] = 0  # Django refuses persistent connections with a pool
     _db["OPTIONS"]["pool"] = {
@@ -62,6 +63,9 @@ if DATABASE_POOL_MAX_SIZE > 0:
         "max_size": DATABASE_POOL_MAX_SIZE,
         "timeout": DATABASE_POOL_TIMEOUT,
         "max_idle": DATABASE_POOL_MAX_IDLE,
+        # Replace a connection after this long, busy or not: it bounds the catalog cache a backend grows by
+        # serving many schemas (TENANT_CONNECTION_MAX_SCHEMAS does it for persistent connections).
+        "max_lifetime": DATABASE_POOL_MAX_LIFETIME,
         # psycopg retries a failed connect with a doubling delay until `reconnect_timeout` (default 300 s),
         # then starts over at 1 s on the next request. Its default would leave the pool asleep for up to
         # a minute after PostgreSQL is back (or has free slots again); this keeps retries at most a few
@@ -69,7 +73,28 @@ if DATABASE_POOL_MAX_SIZE > 0:
         "reconnect_timeout": max(2.0, DATABASE_POOL_TIMEOUT),
     }
 DATABASES = {"default": _db}
-DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+DATABASE_ROUTERS: tuple[str, ...] = ("django_tenants.routers.TenantSyncRouter",)
+
+# Streaming replicas of the primary (issue 14): reads inside `tenants.replicas.read_only` go to one of them,
+# everything else stays on the primary. Empty (the default): no replica aliases and no router, as before.
+# Each alias is the primary's settings with another server (the same django-tenants backend, pool, timeouts),
+# so its connections switch search_path per tenant like the primary's. Never migrated: TenantSyncRouter
+# migrates the default alias only, and a standby gets its schema by streaming.
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+# A replica further behind the primary than this (pg_last_xact_replay_timestamp()) is skipped until it
+# catches up; so is one that does not answer. Checked at most every few seconds per process.
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=5.0)
+for _index, _url in enumerate(DATABASE_REPLICA_URLS):
+    _server = env.db_url_config(_url)
+    DATABASES[f"replica_{_index}"] = {
+        **_db,
+        **{key: _server[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT") if key in _server},
+        "OPTIONS": {**_db["OPTIONS"], **_server.get("OPTIONS", {})},
+        # Tests create one database: a replica alias reads the test database too.
+        "TEST": {"MIRROR": "default"},
+    }
+if DATABASE_REPLICA_URLS:
+    DATABASE_ROUTERS += ("tenants.replicas.ReplicaRouter",)
 
 # Pooling (deploy/SCALING.md). The web's default is psycopg's pool above; persistent connections (one per
 # gunicorn thread, DATABASE_POOL_MAX_SIZE=0) are the other supported handling. tests/deploy/test_pooling.py

@@ -60,6 +60,6 @@ FILE_CONTENT_TYPES = env.list(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ],
 )  # fmt: skip
-# The per-tenant quota, STORAGE_LIMIT_FUNCTION, is set by the billing settings (saas/settings/billing.py).
+# The per-tenant quota comes from ENTITLEMENTS (saas/settings/billing.py).
 # Periodic per-tenant tasks are spread over this many seconds so thousands of tenants don't fire at once.
 TENANT_TASK_SPREAD_SECONDS = env.int("TENANT_TASK_SPREAD_SECONDS", default=300)

@@ -23,6 +23,7 @@ from django.http import HttpRequest
 
 from shared_apps.memberships.models import Membership
 from tenants.models import Tenant
+from tenants.routed import routed_tenant
 
 from .emails import email_queue, site_url
 from .models import User, normalise_email
@@ -40,9 +41,8 @@ class _Site:
 
 
 def _request_tenant(request: HttpRequest | None) -> Tenant | None:
-    # Set by tenants.middleware for every request that reached a view: a known organisation, or None
-    # on the public host. Hosts it did not recognise never get this far.
-    return getattr(request, "tenant", None) if request is not None else None
+    # An adapter made without a request (allauth's get_adapter() outside a view) has None here.
+    return routed_tenant(request) if request is not None else None
 
 
 def _is_active_member(user: object, tenant: Tenant) -> bool:

@@ -21,6 +21,7 @@ from shared_apps.memberships.models import Membership
 from tenants.models import Tenant
 
 from .models import RefreshTokenRecord, User
+from .signals import refresh_requested
 
 PUBLIC_TENANT_CLAIM = "public"
 
@@ -102,14 +103,18 @@ def _within_reuse_grace(rotated_at: datetime, now: datetime) -> bool:
     return now - rotated_at <= timedelta(seconds=settings.JWT_REFRESH_REUSE_GRACE_SECONDS)
 
 
-def token_refresh(*, raw: str, tenant: Tenant | None) -> TokenPair:
+def token_refresh(*, raw: str, tenant: Tenant | None, ip: str | None = None) -> TokenPair:
     """Rotate: the presented token is marked rotated and a new one of the same family is returned.
 
     Presented again within JWT_REFRESH_REUSE_GRACE_SECONDS of its rotation (parallel tabs, a retry whose
     answer was lost), it gets another working pair of the same family. Presented after that, a copy is in
     someone's hands: the whole family is revoked.
+
+    `refresh_requested` receivers may refuse first (RefreshRefusedError: an impersonation that ended);
+    they run outside the transaction, so a revocation they make stays.
     """
     token = _decode_refresh(raw, tenant)
+    refresh_requested.send(sender=RefreshTokenRecord, token=token, tenant=tenant, ip=ip)
     with transaction.atomic():
         _family_lock(token["fam"])
         # The row lock too: tokens_revoke (member removal, deactivation) takes no family lock.

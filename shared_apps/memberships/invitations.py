@@ -26,9 +26,9 @@ from django.utils import timezone
 from shared_apps.accounts.emails import email_queue, email_render, site_url
 from shared_apps.accounts.models import User, normalise_email
 from shared_apps.accounts.services import user_create
+from shared_apps.accounts.signup import unique_conflicts_as_field_errors
 from shared_apps.audit.services import audit_record
 from tenants.models import Tenant
-from tenants.services import unique_conflicts_as_field_errors
 
 from .models import ROLE_RANK, Invitation, Membership
 from .seats import seat_check

@@ -1,31 +1,19 @@
-"""The seat hook: how many people an organisation may have. Billing fills it in; the default is unlimited.
-
-`settings.SEAT_LIMIT_FUNCTION` is a dotted path to `f(tenant) -> int | None` (None = no limit). Active
-members and pending invitations both take a seat, so invitations cannot overshoot the limit.
+"""Seats: how many people an organisation may have, from the configured entitlements (tenants.entitlements;
+billing's plans, or unlimited without billing). Active members and pending invitations both take a seat,
+so invitations cannot overshoot the limit.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from tenants.entitlements import entitlements
 from tenants.models import Tenant
 
 from .models import Invitation, Membership
 
 SEAT_LIMIT_MESSAGE = "Your plan has no seat left for another member. Upgrade, or remove a member or invitation."
-
-
-def unlimited(tenant: Tenant) -> int | None:
-    return None
-
-
-def seat_limit(tenant: Tenant) -> int | None:
-    # Looked up on every call, so tests and billing can swap the function without a restart.
-    function = import_string(settings.SEAT_LIMIT_FUNCTION or "shared_apps.memberships.seats.unlimited")
-    return function(tenant)
 
 
 def seats_used(*, tenant: Tenant, excluding_invitation: Invitation | None = None) -> int:
@@ -42,6 +30,6 @@ def seat_check(*, tenant: Tenant, excluding_invitation: Invitation | None = None
     Callers hold a row lock on the tenant (`select_for_update`), so two concurrent invitations cannot
     both take the last seat.
     """
-    limit = seat_limit(tenant)
+    limit = entitlements().seat_limit(tenant)
     if limit is not None and seats_used(tenant=tenant, excluding_invitation=excluding_invitation) + 1 > limit:
         raise ValidationError(SEAT_LIMIT_MESSAGE, code="seat_limit_reached")

@@ -12,6 +12,7 @@ from shared_apps.accounts.tokens import tokens_revoke
 from shared_apps.audit.services import audit_record
 from tenants.models import Tenant
 
+from .actions import Action, role_may
 from .models import ROLE_RANK, Membership
 
 LAST_OWNER_MESSAGE = "An organisation needs at least one owner. Make someone else an owner first."
@@ -32,9 +33,9 @@ def _owner_count(members: dict[int, Membership]) -> int:
 
 
 def _may_manage(actor: Membership, target: Membership) -> bool:
-    if actor.role not in (Membership.Role.OWNER, Membership.Role.ADMIN):
+    if not role_may(actor.role, Action.MEMBERS_MANAGE):
         return False
-    return target.role != Membership.Role.OWNER or actor.role == Membership.Role.OWNER
+    return target.role != Membership.Role.OWNER or role_may(actor.role, Action.OWNERS_MANAGE)
 
 
 def member_role_change(*, tenant: Tenant, actor: Membership, user_id: int, role: Membership.Role) -> Membership:

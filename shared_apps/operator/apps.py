@@ -8,3 +8,18 @@ class OperatorConfig(AppConfig):
     label = "operator"
     verbose_name = "Operator console"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from shared_apps.accounts.signals import handoff_redeemed, refresh_requested
+        from tenant_apps.exports.signals import export_finished
+
+        from .deletion import deletion_export_ready
+        from .impersonation import on_handoff_redeemed, on_refresh_requested
+
+        # The export offered before a deletion announces itself when built; the operator emails the owners.
+        export_finished.connect(deletion_export_ready, dispatch_uid="operator.deletion_export_ready")
+
+        # Impersonation rides on accounts' sign-in without accounts knowing it: the redeemed link's tokens
+        # join their grant, and a refresh of an ended impersonation is refused.
+        handoff_redeemed.connect(on_handoff_redeemed, dispatch_uid="operator.impersonation_bind")
+        refresh_requested.connect(on_refresh_requested, dispatch_uid="operator.impersonation_refresh")

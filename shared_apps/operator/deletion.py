@@ -31,11 +31,12 @@ from shared_apps.memberships.models import Invitation, Membership
 from tenants.db import connection
 from tenants.models import Domain, Tenant
 from tenants.routing import invalidate_routing
+from tenants.storage import tenant_prefix
 
 from .models import TenantDeletion
 from .selectors import _table_counts, table_rows
 from .services import MANAGEABLE, TenantStateError, subscription_cancel
-from .storage import prefix_purge, tenant_prefix
+from .storage import prefix_purge
 
 logger = logging.getLogger(__name__)
 _GENERATED_SCHEMA = re.compile(r"^t_[a-z0-9_]{4,60}\Z")
@@ -91,12 +92,16 @@ def _owners(tenant: Tenant) -> list[User]:
 
 
 def _export_offer(*, tenant: Tenant, deletion: TenantDeletion) -> int:
-    """Queue the export offered before `deletion` (built on commit, by the worker)."""
-    from tenant_apps.exports.services import export_request
+    """Queue the export offered before `deletion` (built on commit, by the worker). Its requester is not
+    emailed: `deletion_export_ready` emails every owner the public-host link instead (the organisation's
+    own host is suspended)."""
+    from tenant_apps.exports.services import export_queue
 
     owners = _owners(tenant)
     with tenant_context(tenant):
-        export = export_request(tenant=tenant, requested_by=owners[0] if owners else None, deletion_id=str(deletion.id))
+        export = export_queue(tenant=tenant, requested_by=owners[0] if owners else None, notify=False)
+    # Not the owner's doing: the deletion's own entry names the operator who scheduled it.
+    audit_record(action="export.requested", tenant=tenant, target=export, extra={"deletion_id": str(deletion.id)})
     return export.id
 
 
@@ -106,12 +111,19 @@ def deletion_export_link(*, deletion: TenantDeletion) -> str:
     return f"{site_url(tenant=None)}api/v1/deletion-exports/{token}/"
 
 
-def deletion_export_ready(*, deletion_id: str, tenant: Tenant, export: Any) -> None:
-    """Called by the export task when the offered export is built: email the owners its link."""
-    deletion = TenantDeletion.objects.filter(pk=deletion_id, status=TenantDeletion.Status.SCHEDULED).first()
+def deletion_export_ready(*, tenant: Tenant, export: Any, status: str, **kwargs: Any) -> None:
+    """On `export_finished`: if it is the export offered before a deletion still scheduled, email the
+    owners its link. Other exports, failed ones and cancelled (reactivated) or carried-out deletions: nothing."""
+    from tenant_apps.exports.models import Export
+
+    if status != Export.Status.DONE:
+        return
+    deletion = TenantDeletion.objects.filter(
+        tenant_id=tenant.id, export_id=export.id, status=TenantDeletion.Status.SCHEDULED
+    ).first()
     owners = _owners(tenant)
-    if deletion is None or deletion.export_id != export.id or not owners:
-        return  # cancelled (reactivated) or already carried out: nothing to offer
+    if deletion is None or not owners:
+        return
     due = deletion.due_at.strftime("%Y-%m-%d %H:%M UTC")
     email_queue(
         to=[owner.email for owner in owners],
@@ -219,7 +231,7 @@ def tenant_deletion_execute(*, deletion: TenantDeletion) -> TenantDeletion:
         report["subscription"] = subscription_cancel(tenant=tenant, actor=None)
         storage = prefix_purge(tenant=tenant)
         report["storage"] = {
-            "prefix": tenant_prefix(tenant),
+            "prefix": f"{tenant_prefix(tenant)}/",  # as reports before it: the listing prefix, with its slash
             "objects": storage.objects,
             "bytes": storage.bytes,
             **({"skipped": storage.skipped} if storage.skipped else {}),

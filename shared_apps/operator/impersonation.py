@@ -4,13 +4,16 @@ The link is an ordinary one-time login code (purpose IMPERSONATION, actor = the 
 handoff endpoint redeems it and puts the `imp` claim in the tokens. An ImpersonationGrant, found by the
 code's hash and then by the tokens' refresh family (`fam`, kept across rotation), holds the rest:
 read-only unless write access was asked for, and an end at most IMPERSONATION_MAX_MINUTES (30) after
-the link was made. OperatorMiddleware enforces both and audits every request.
+the link was made. The family is bound when accounts sends `handoff_redeemed`; a refresh of an ended one
+is refused when it sends `refresh_requested` (receivers below, connected in apps.py); ImpersonationMiddleware
+enforces the rest on every request and audits it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,12 +24,17 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from shared_apps.accounts.login_codes import login_code_create
 from shared_apps.accounts.models import LoginCode, RefreshTokenRecord, User
+from shared_apps.accounts.signals import RefreshRefusedError
+from shared_apps.accounts.tokens import TokenPair
 from shared_apps.audit.services import audit_record
 from shared_apps.memberships.models import Membership
 from tenants.models import Tenant
 from tenants.selectors import tenant_primary_domain, tenant_url
 
 from .models import ImpersonationGrant
+
+ENDED_CODE = "impersonation_ended"
+ENDED_DETAIL = "This impersonation session has ended."
 
 
 def code_hash(code: str) -> str:
@@ -87,9 +95,10 @@ def impersonation_start(
     return f"{tenant_url(host=tenant_primary_domain(tenant=tenant))}auth/handoff?code={code}"
 
 
-def impersonation_bind(*, code: str, refresh: str, ip: str | None = None) -> ImpersonationGrant | None:
-    """After an impersonation code was redeemed: tie the new refresh family to its grant."""
-    grant = ImpersonationGrant.objects.filter(code_hash=code_hash(code), family=None).first()
+def impersonation_bind(*, code_hash: str, refresh: str, ip: str | None = None) -> ImpersonationGrant | None:
+    """After an impersonation code was redeemed: tie the new refresh family to its grant (found by the
+    code's hash, which the LoginCode stores too)."""
+    grant = ImpersonationGrant.objects.filter(code_hash=code_hash, family=None).first()
     if grant is None:
         return None
     try:
@@ -118,8 +127,35 @@ def impersonation_family_revoke(*, grant: ImpersonationGrant) -> int:
     return RefreshTokenRecord.objects.filter(family=grant.family, revoked_at=None).update(revoked_at=timezone.now())
 
 
+def impersonation_refuse_ended(
+    *, grant: ImpersonationGrant | None, tenant: Tenant | None, ip: str | None, extra: dict[str, Any]
+) -> None:
+    """A token of an ended (or unknown) impersonation was used: its family is revoked, the refusal audited."""
+    if grant is not None:
+        impersonation_family_revoke(grant=grant)
+    audit_record(action="impersonation.refused", actor=grant.operator if grant else None, tenant=tenant, ip=ip,
+                 extra={**extra, "why": "ended"})  # fmt: skip
+
+
+def on_handoff_redeemed(*, login: LoginCode, pair: TokenPair, ip: str | None = None, **_: Any) -> None:
+    """accounts' `handoff_redeemed`: an impersonation link's tokens join its grant."""
+    if login.purpose == LoginCode.Purpose.IMPERSONATION:
+        impersonation_bind(code_hash=login.code_hash, refresh=pair.refresh, ip=ip)
+
+
+def on_refresh_requested(*, token: RefreshToken, tenant: Tenant | None, ip: str | None = None, **_: Any) -> None:
+    """accounts' `refresh_requested`: an ended impersonation cannot be refreshed (its family is revoked)."""
+    if not token.get("imp"):
+        return
+    grant = impersonation_for(family=token.get("fam"))
+    if grant is not None and grant.expires_at > timezone.now():
+        return
+    impersonation_refuse_ended(grant=grant, tenant=tenant, ip=ip, extra={"via": "refresh"})
+    raise RefreshRefusedError(ENDED_CODE, ENDED_DETAIL)
+
+
 def impersonations_expire() -> int:
-    """Revoke the refresh tokens of every ended impersonation (periodic; the middleware refuses them anyway)."""
+    """Revoke the refresh tokens of every ended impersonation (periodic; they are refused anyway)."""
     ended = ImpersonationGrant.objects.filter(expires_at__lte=timezone.now(), family__isnull=False)
     return RefreshTokenRecord.objects.filter(family__in=ended.values("family"), revoked_at=None).update(
         revoked_at=timezone.now()

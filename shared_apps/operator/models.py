@@ -1,5 +1,6 @@
 """Operator state, all in the public schema. Tenant references carry no database constraint on purpose:
-deletion reports must outlive whatever they describe. (The audit log is `shared_apps.audit`'s.)"""
+deletion reports must outlive whatever they describe. (The audit log is `shared_apps.audit`'s, subdomain
+redirects are `tenants.DomainRedirect`: both moved out in state only, their tables kept.)"""
 
 from __future__ import annotations
 
@@ -74,19 +75,6 @@ class TenantUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenant_id} {self.date}"
-
-
-class DomainRedirect(models.Model):
-    """An organisation's previous host, kept (not primary) after a subdomain change: it answers 301 to the
-    new host until `expires_at`, then the domain is released."""
-
-    domain = models.OneToOneField("tenants.Domain", on_delete=models.CASCADE, related_name="redirect")
-    target_host = models.CharField(max_length=253)
-    expires_at = models.DateTimeField(db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"{self.domain_id} -> {self.target_host}"
 
 
 class ImpersonationGrant(models.Model):

@@ -13,7 +13,9 @@ from django_tenants.utils import get_public_schema_name, tenant_context
 
 from shared_apps.memberships.models import Membership
 from tenants.db import connection
+from tenants.export_registry import export_contributions
 from tenants.models import Domain, Tenant
+from tenants.replicas import on_primary, read_only
 
 from .models import TenantDeletion, TenantUsage
 
@@ -32,6 +34,7 @@ def _default_plan_code() -> str:
     return Plan.objects.filter(is_default=True).values_list("code", flat=True).first() or FREE_PLAN
 
 
+@read_only
 def tenant_list(*, search: str = "") -> QuerySet[Tenant]:
     """Organisations (not pool schemas, not the public tenant), annotated with the operator columns.
 
@@ -91,17 +94,14 @@ def tenant_search_ids(*, search: str) -> QuerySet[Tenant, Any]:
 
 
 def tenant_get(*, tenant_id: Any) -> Tenant:
-    return tenant_list().get(pk=tenant_id)
-
-
-def subdomain_of(host: str | None) -> str:
-    return (host or "").split(".", 1)[0]
+    return on_primary(tenant_list()).get(pk=tenant_id)  # what suspend, rename, ... start from: never stale
 
 
 def deletion_list() -> QuerySet[TenantDeletion]:
     return TenantDeletion.objects.order_by("-scheduled_at")
 
 
+@read_only
 def usage_history(*, tenant: Tenant, since: date | None = None) -> QuerySet[TenantUsage]:
     days = TenantUsage.objects.filter(tenant=tenant).order_by("-date")
     return days.filter(date__gte=since) if since is not None else days
@@ -129,17 +129,9 @@ def table_rows(counts: dict[str, int]) -> list[dict[str, Any]]:
     return [{"name": name, "rows": rows} for name, rows in counts.items()]
 
 
-def _rows(model_label: str, fields: tuple[str, ...], limit: int) -> list[dict[str, Any]] | None:
-    try:
-        model = apps.get_model(model_label)
-    except LookupError:
-        return None
-    return list(model.objects.order_by("-pk").values(*fields)[:limit])
-
-
 def tenant_data_snapshot(*, tenant: Tenant, limit: int = 50) -> dict[str, Any]:
-    """A read-only look into one organisation's schema: its tables with row counts, and its projects and
-    files when those apps are installed.
+    """A read-only look into one organisation's schema: its tables with row counts, and the newest rows of
+    every app that contributes to exports (tenants.export_registry), e.g. projects and files.
 
     The schema switch lasts for this call only (tenant_context restores the previous one, even on error),
     and everything runs in a READ ONLY transaction that is always rolled back: nothing here can write.
@@ -150,12 +142,8 @@ def tenant_data_snapshot(*, tenant: Tenant, limit: int = 50) -> dict[str, Any]:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION READ ONLY")
             snapshot["tables"] = table_rows(_table_counts(tenant.schema_name))
-            projects = _rows("projects.Project", ("id", "name", "description", "created_at"), limit)
-            if projects is not None:
-                snapshot["projects"] = projects
-            files = _rows("files.File", ("id", "name", "size", "content_type", "created_at"), limit)
-            if files is not None:
-                snapshot["files"] = files
+            for contribution in export_contributions():
+                snapshot[contribution.name] = contribution.look(limit)
             # Roll back on purpose: the READ ONLY setting must not outlive this block (it would if the
             # savepoint were released inside an outer transaction).
             raise _RolledBackError

@@ -13,11 +13,9 @@ from django.utils import timezone
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from tenants.hosts import SUBDOMAIN_MESSAGES, tenant_host
-from tenants.models import Domain, Tenant
+from tenants.models import Domain, DomainRedirect, Tenant
 from tenants.routing import invalidate_routing
 from tenants.selectors import subdomain_availability, tenant_primary_domain
-
-from .models import DomainRedirect
 
 MANAGEABLE = (Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.core.files.storage import FileSystemStorage, storages
 
 from tenants.models import Tenant
+from tenants.storage import tenant_prefix
 
 
 @dataclass(frozen=True)
@@ -23,17 +24,14 @@ class PrefixUsage:
     skipped: str = ""  # why nothing was measured or removed, if so
 
 
-def tenant_prefix(tenant: Tenant) -> str:
-    return f"tenants/{tenant.id}/"
-
-
 def _s3_objects(tenant: Tenant) -> object | None:
     default = storages["default"]
     bucket = getattr(default, "bucket", None)
     if bucket is None:
         return None
     location = str(getattr(default, "location", "") or "").strip("/")
-    prefix = f"{location}/{tenant_prefix(tenant)}" if location else tenant_prefix(tenant)
+    # The slash: no other organisation's prefix starts with this one.
+    prefix = f"{location}/{tenant_prefix(tenant)}/" if location else f"{tenant_prefix(tenant)}/"
     return bucket.objects.filter(Prefix=prefix)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
@@ -17,10 +18,11 @@ from django.utils.html import format_html
 
 from saas.api.ratelimit import client_ip
 from shared_apps.accounts.models import User
+from tenants.hosts import subdomain_of
 from tenants.models import Domain, Tenant
 
 from .deletion import tenant_deletion_schedule
-from .selectors import subdomain_of, tenant_list, tenant_search_ids
+from .selectors import tenant_list, tenant_search_ids
 from .services import (
     subscription_cancel,
     tenant_data_look,
@@ -86,7 +88,7 @@ class TenantAdmin(admin.ModelAdmin):
 
     @admin.display(description="subdomain")
     def subdomain(self, tenant: Any) -> str:
-        return subdomain_of(tenant.primary_domain)
+        return subdomain_of(tenant.primary_domain, settings.SAAS_BASE_DOMAIN)
 
     @admin.display(description="plan", ordering="plan_code")
     def plan(self, tenant: Any) -> str:

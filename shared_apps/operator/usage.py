@@ -1,14 +1,17 @@
 """Usage metrics per organisation: API requests per day counted in the global cache (one INCR per
-request, no SQL), flushed with member counts and storage bytes into TenantUsage by a periodic task."""
+request, no SQL: UsageCountingMiddleware), flushed with member counts and storage bytes into TenantUsage
+by a periodic task."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from shared_apps.memberships.models import Membership
@@ -38,6 +41,20 @@ def api_request_count(*, tenant_id: object, day: date | None = None) -> None:
                 cache.incr(key)
     except Exception:
         logger.warning("usage counter unavailable", exc_info=True)
+
+
+class UsageCountingMiddleware:
+    """Counts each API request made to an organisation host (after routing and redirects: a redirected
+    old host is not counted, the request made to the new host is)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        tenant = getattr(request, "tenant", None)
+        if tenant is not None and request.path.startswith("/api/"):
+            api_request_count(tenant_id=tenant.id)
+        return self.get_response(request)
 
 
 def usage_flush(*, today: date | None = None, measure_storage: bool = True) -> int:

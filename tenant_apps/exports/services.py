@@ -1,4 +1,5 @@
-"""Exports: a zip with data.json (projects, files' metadata), manifest.json and the files themselves."""
+"""Exports: a zip with data.json (every registered app's rows, tenants.export_registry), manifest.json and the
+files the apps attach."""
 
 from __future__ import annotations
 
@@ -16,40 +17,48 @@ from django.utils import timezone
 from shared_apps.accounts.emails import email_queue, site_url
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
-from tenant_apps.files.models import File
-from tenant_apps.projects.models import Project
 from tenants.celery_tasks import tenant_task_enqueue
+from tenants.export_registry import export_contributions
 from tenants.models import Tenant
 from tenants.storage import tenant_storage
 
 from .models import Export
+from .signals import export_finished
 
 
-def export_request(*, tenant: Tenant, requested_by: User | None, deletion_id: str | None = None) -> Export:
-    """Queue an export of the current tenant's schema. `deletion_id`: offered before that deletion."""
+def export_request(*, tenant: Tenant, requested_by: User | None) -> Export:
+    """Queue an export of the current tenant's schema, at `requested_by`'s request (audited as theirs)."""
+    with transaction.atomic():
+        export = export_queue(tenant=tenant, requested_by=requested_by)
+        audit_record(action="export.requested", actor=requested_by, tenant=tenant, target=export)
+    return export
+
+
+def export_queue(*, tenant: Tenant, requested_by: User | None, notify: bool = True) -> Export:
+    """Queue an export of the current tenant's schema without auditing it: for a caller that records its own
+    entry (the export is not the requester's doing). `notify`: email the requester when it is ready."""
     from .tasks import export_build_task
 
     with transaction.atomic():
         export = Export.objects.create(requested_by=requested_by)
-        if deletion_id is None:
-            audit_record(action="export.requested", actor=requested_by, tenant=tenant, target=export)
-        else:  # not the owner's doing: the deletion's own entry names the operator who scheduled it
-            audit_record(action="export.requested", tenant=tenant, target=export, extra={"deletion_id": deletion_id})
-        tenant_task_enqueue(export_build_task, tenant=tenant, export_id=export.id, deletion_id=deletion_id)
+        tenant_task_enqueue(export_build_task, tenant=tenant, export_id=export.id, notify=notify)
     return export
 
 
+def _announce(*, tenant: Tenant, export: Export) -> None:
+    transaction.on_commit(
+        lambda: export_finished.send(sender=Export, tenant=tenant, export=export, status=export.status)
+    )
+
+
 def _dump(tenant: Tenant) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "organisation": {"id": str(tenant.id), "name": tenant.name},
         "exportedAt": timezone.now(),
-        "projects": list(
-            Project.objects.order_by("id").values("id", "name", "description", "created_at", "created_by_id")
-        ),
-        "files": list(
-            File.objects.order_by("id").values("id", "name", "size", "content_type", "project_id", "created_at")
-        ),
     }
+    for contribution in export_contributions():
+        data[contribution.name] = contribution.rows()
+    return data
 
 
 def export_build(*, tenant: Tenant, export_id: int, notify: bool = True) -> Export:
@@ -68,11 +77,11 @@ def export_build(*, tenant: Tenant, export_id: int, notify: bool = True) -> Expo
     with tempfile.TemporaryFile() as buffer:
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("data.json", json.dumps(_dump(tenant), cls=DjangoJSONEncoder, indent=2))
-            for file in File.objects.order_by("id"):
-                member = f"files/{file.id}-{file.name}"
-                with storage.open(file.key, "rb") as handle:
-                    archive.writestr(member, handle.read())
-                manifest.append({"id": file.id, "name": file.name, "size": file.size, "path": member})
+            for contribution in export_contributions():
+                for attachment in contribution.attachments() if contribution.attachments else ():
+                    with storage.open(attachment.key, "rb") as handle:
+                        archive.writestr(attachment.path, handle.read())
+                    manifest.append(attachment.manifest)
             archive.writestr("manifest.json", json.dumps({"files": manifest}, indent=2))
         buffer.seek(0)
         key = storage.save(f"exports/{export_id}/export-{export_id}.zip", DjangoFile(buffer))
@@ -82,6 +91,7 @@ def export_build(*, tenant: Tenant, export_id: int, notify: bool = True) -> Expo
         export.key = key
         export.finished_at = timezone.now()
         export.save(update_fields=["status", "key", "finished_at"])
+        _announce(tenant=tenant, export=export)
         requester = User.objects.filter(pk=export.requested_by_id).first() if export.requested_by_id else None
         if requester is not None and notify:
             email_queue(
@@ -116,12 +126,19 @@ def export_sweep(
             requeued += 1
     stuck = Export.objects.filter(status=Export.Status.RUNNING, created_at__lt=now - running_after)
     for export_id in stuck.values_list("pk", flat=True):
-        export_fail(export_id=export_id, error="The build stopped (its worker went away); request a new export.")
+        export_fail(
+            tenant=tenant, export_id=export_id, error="The build stopped (its worker went away); request a new export."
+        )
         failed += 1
     return {"requeued": requeued, "failed": failed}
 
 
-def export_fail(*, export_id: int, error: str) -> None:
-    Export.objects.filter(pk=export_id).exclude(status=Export.Status.DONE).update(
-        status=Export.Status.FAILED, error=error[:2000], finished_at=timezone.now()
-    )
+def export_fail(*, tenant: Tenant, export_id: int, error: str) -> None:
+    with transaction.atomic():
+        failed = (
+            Export.objects.filter(pk=export_id)
+            .exclude(status=Export.Status.DONE)
+            .update(status=Export.Status.FAILED, error=error[:2000], finished_at=timezone.now())
+        )
+        if failed:
+            _announce(tenant=tenant, export=Export.objects.get(pk=export_id))

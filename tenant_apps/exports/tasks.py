@@ -7,26 +7,26 @@ from tenants.models import Tenant
 from .services import export_build, export_fail, export_sweep
 
 
-# Also for a suspended organisation: the export offered before an operator's deletion runs while the
-# organisation is suspended (shared_apps/operator/deletion.py). Deleted organisations are still refused.
+# Also for a suspended organisation: an export queued for a suspended organisation (the one offered before
+# an operator's deletion) is still built. Deleted organisations are still refused.
 @shared_task(name="exports.build", bind=True, ignore_result=True, allowed_statuses=("active", "suspended"))
-def export_build_task(self, *, tenant_id: str, export_id: int, deletion_id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+def export_build_task(  # type: ignore[no-untyped-def]
+    self, *, tenant_id: str, export_id: int, notify: bool = True, deletion_id: str | None = None
+) -> None:
     """Thin: load by id, call the service. The base class has already checked tenant and schema.
 
-    `deletion_id`: the export was offered before that deletion; its owners get the link instead of the
-    usual "your export is ready" email (the organisation's own host is suspended).
+    `notify`: email the requester when it is ready (off when whoever queued it tells people itself, on
+    `export_finished`). `deletion_id`: what messages queued before `notify` existed carry for an export
+    offered before a deletion; still accepted so that none of them fails, and read as `notify=False`.
     """
+    notify = notify and deletion_id is None
     tenant = Tenant.objects.get(pk=tenant_id)
     try:
-        export = export_build(tenant=tenant, export_id=export_id, notify=deletion_id is None)
+        export_build(tenant=tenant, export_id=export_id, notify=notify)
     except Exception as exc:
         if self.request.retries >= self.max_retries or not isinstance(exc, self.autoretry_for):
-            export_fail(export_id=export_id, error=repr(exc))
+            export_fail(tenant=tenant, export_id=export_id, error=repr(exc))
         raise
-    if deletion_id is not None:
-        from shared_apps.operator.deletion import deletion_export_ready
-
-        deletion_export_ready(deletion_id=deletion_id, tenant=tenant, export=export)
 
 
 @shared_task(name="exports.sweep", ignore_result=True)

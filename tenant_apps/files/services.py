@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
-from django.utils.module_loading import import_string
 
 from shared_apps.accounts.models import User
 from tenant_apps.projects.models import Project
 from tenants.celery_tasks import tenant_task_enqueue
+from tenants.entitlements import entitlements
 from tenants.models import Tenant
 from tenants.storage import safe_filename, tenant_storage
 
@@ -23,12 +23,6 @@ from .models import File
 def storage_used_bytes() -> int:
     """Bytes stored by the current tenant (the connection's schema)."""
     return int(File.objects.aggregate(total=Sum("size"))["total"] or 0)
-
-
-def storage_limit_bytes(tenant: Tenant) -> int | None:
-    """The tenant's quota from STORAGE_LIMIT_FUNCTION (billing), or None: unlimited."""
-    path = getattr(settings, "STORAGE_LIMIT_FUNCTION", "")
-    return import_string(path)(tenant) if path else None
 
 
 def _field_error(field: str, message: str, code: str) -> ValidationError:
@@ -44,7 +38,7 @@ def file_upload(*, tenant: Tenant, upload: UploadedFile, uploaded_by: User, proj
     content_type = (upload.content_type or "").split(";")[0].strip().lower()
     if content_type not in settings.FILE_CONTENT_TYPES:
         raise _field_error("file", f"Files of type {content_type or 'unknown'} are not accepted.", "unsupported_type")
-    limit = storage_limit_bytes(tenant)
+    limit = entitlements().storage_limit_bytes(tenant)  # the plan's quota (billing), or None: unlimited
     if limit is not None and storage_used_bytes() + size > limit:
         raise _field_error("file", "Your organisation's storage quota is used up.", "quota_exceeded")
 

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from tenants.replicas import read_only
+
 from .models import Project
 
 ORDERINGS = {"name", "-name", "created_at", "-created_at"}
 
 
+@read_only
 def project_list(*, name: str | None = None, ordering: str | None = None) -> QuerySet[Project]:
     projects = Project.objects.all()
     if name:

@@ -6,6 +6,7 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from ..routed import routed_tenant
 from ..storage import download_token_grant, tenant_storage
 
 
@@ -20,7 +21,9 @@ class DownloadView(APIView):
 
     @extend_schema(exclude=True)
     def get(self, request: Request) -> FileResponse:
-        tenant = request._request.tenant  # type: ignore[attr-defined]
+        tenant = routed_tenant(request)
+        if tenant is None:  # only routed on tenant hosts; belt and braces
+            raise exceptions.NotFound
         grant = download_token_grant(tenant=tenant, token=request.query_params.get("token", ""))
         storage = tenant_storage(tenant)
         if grant is None or not storage.exists(grant[0]):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 
-from tenants.services import Signup
+from shared_apps.accounts.signup import Signup
 from tests.deploy import servers
 
 

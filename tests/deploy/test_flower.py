@@ -21,7 +21,7 @@ import yaml
 from django.conf import settings
 from django.test import Client
 
-from tenants.services import Signup
+from shared_apps.accounts.signup import Signup
 from tests.deploy import servers
 from tests.factories import UserFactory
 

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tenants.services import Signup
+from shared_apps.accounts.signup import Signup
 from tests.deploy import servers
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tenants.services import Signup
+from shared_apps.accounts.signup import Signup
 from tests.deploy import servers
 
 # The frontend's own values (next.config.ts reads the same file): nginx must send exactly these.

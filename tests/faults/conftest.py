@@ -46,7 +46,7 @@ import django
 django.setup()
 from django.core.management import call_command
 from tenants.provisioning import public_tenant_ensure
-from tenants.services import signup_create
+from shared_apps.accounts.signup import signup_create
 call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
 public_tenant_ensure()
 signup = signup_create(organisation_name="Acme", subdomain="acme", email="owner@acme.test", password={PASSWORD!r})

@@ -42,7 +42,7 @@ django.setup()
 from django_tenants.utils import schema_context
 from tenant_apps.projects.models import Project
 from tenants.models import Tenant
-from tenants.services import signup_create
+from shared_apps.accounts.signup import signup_create
 from tests.factories import PASSWORD
 signup_create(organisation_name="Globex", subdomain="globex", email="owner@globex.test", password=PASSWORD)
 for slug in ("acme", "globex"):

@@ -24,9 +24,9 @@ from django.test import override_settings
 
 from saas.api.exceptions import ServiceUnavailable
 from saas.api.ratelimit import RateLimitUnavailable, rate_limit
+from shared_apps.accounts.signup import Signup
 from tenants import routing
 from tenants.routing import UNKNOWN_VERSION, invalidate_routing, resolver, routing_version
-from tenants.services import Signup
 from tests.factories import PASSWORD
 from tests.faults.redis_server import RedisServer, redis_server
 from tests.faults.redis_server import web as serve_web

@@ -28,10 +28,10 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
+from shared_apps.accounts.signup import Signup
 from tenant_apps.files.models import File
 from tenant_apps.files.storage_consistency import stale_multipart_uploads_abort
 from tenants.db import connection
-from tenants.services import Signup
 from tests.helpers import error, eventually, login
 from tests.plugins.s3 import s3_client
 

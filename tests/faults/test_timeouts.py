@@ -26,10 +26,10 @@ from saas.api.errors import api_exception_for
 from saas.api.exceptions import ServiceUnavailable
 from saas.api.ratelimit import RateLimitUnavailable, rate_limit
 from saas.settings import email as email_settings
+from shared_apps.accounts.signup import Signup
 from shared_apps.accounts.tasks import email_send
 from tenants import routing
 from tenants.routing import UNKNOWN_VERSION, resolver, routing_version
-from tenants.services import Signup
 from tests.faults.blackhole import BlackHole, black_hole
 from tests.helpers import error, login
 

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 from shared_apps.accounts.models import User
+from shared_apps.accounts.signup import Signup, tenant_create
 from shared_apps.memberships.models import Membership
 from shared_apps.memberships.services import membership_create
 from tenant_apps.projects.models import Project
@@ -30,7 +31,6 @@ from tenants.db import connection
 from tenants.models import Domain, Tenant
 from tenants.provisioning import generate_schema_name, pool_fill, schema_create
 from tenants.routing import resolver
-from tenants.services import Signup, tenant_create
 from tests.perf.report import median_seconds, table
 from tests.sql import statements
 

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.test import Client
 
 from saas.celery import app
+from shared_apps.accounts.signup import Signup
 from tenant_apps.projects.models import Project
 from tenants.db import connection
-from tenants.services import Signup
 from tests.conftest import Team
 from tests.helpers import api, login
 from tests.perf.report import median_seconds, table

@@ -6,7 +6,7 @@ import statistics
 
 import pytest
 
-from tenants.services import Signup
+from shared_apps.accounts.signup import Signup
 from tenants.tasks import ping
 from tests.perf.report import median_seconds, table
 from tests.plugins.celery_worker import Worker

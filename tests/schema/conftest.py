@@ -22,9 +22,9 @@ from django.conf import settings
 from django.db import connections
 
 from shared_apps.accounts.models import User
+from shared_apps.accounts.signup import signup_create
 from tenants.db import connection
 from tenants.models import Tenant
-from tenants.services import signup_create
 from tests.conftest import _empty_tenant_tables
 from tests.deploy.servers import ROOT, VENV_BIN, free_port, stop, wait_for_port
 from tests.factories import PASSWORD

@@ -7,6 +7,7 @@ from tenants.hosts import (
     classify_host,
     normalise_host,
     subdomain_format_problem,
+    subdomain_of,
 )
 from tenants.reserved_names import RESERVED_SUBDOMAINS
 
@@ -120,3 +121,19 @@ def test_bad_labels_are_invalid(label: str) -> None:
 @pytest.mark.parametrize("label", ["acme", "a-b-c", "abc", "123", "a" * 63, "acme-corp-2", "a--b"])
 def test_good_labels_pass(label: str) -> None:
     assert subdomain_format_problem(label) is None
+
+
+@pytest.mark.parametrize(
+    ("host", "base", "expected"),
+    [
+        ("acme.localhost", "localhost", "acme"),
+        ("acme-corp.example.com", "example.com", "acme-corp"),
+        ("example.com", "example.com", ""),  # the public host
+        ("www.example.com", "example.com", ""),
+        ("acme.other.org", "example.com", ""),  # a custom domain has no subdomain
+        ("", "example.com", ""),
+        (None, "example.com", ""),
+    ],
+)
+def test_subdomain_of(host: str | None, base: str, expected: str) -> None:
+    assert subdomain_of(host, base) == expected

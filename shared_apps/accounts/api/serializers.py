@@ -1,8 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from saas.api.fields import StrictCharField
+from shared_apps.memberships.actions import Action
+from tenants.api.fields import SubdomainField, subdomain_available
+
+from ..models import User, normalise_email
+from ..selectors import user_exists
+from ..signup import EMAIL_TAKEN_MESSAGE
 
 
 class LoginInputSerializer(serializers.Serializer):
@@ -46,6 +56,8 @@ class LoginOutputSerializer(TokenPairSerializer):
 
 class MeSerializer(UserSerializer):
     role = StrictCharField()
+    # What this role may do here (shared_apps.memberships.actions): clients show and hide by it.
+    permissions = serializers.ListField(child=serializers.ChoiceField(choices=Action.choices))
     tenant = TenantBriefSerializer()
     impersonated_by = UserBriefSerializer(allow_null=True)
 
@@ -58,3 +70,61 @@ class AccountTenantSerializer(TenantBriefSerializer):
 
 class UrlSerializer(serializers.Serializer):
     url = serializers.URLField()
+
+
+class TenantCreateInputSerializer(serializers.Serializer):
+    """A new organisation: for signup, and for an existing account adding another one."""
+
+    organisation_name = StrictCharField(max_length=200, trim_whitespace=True)
+    subdomain = SubdomainField()
+
+    def validate_subdomain(self, value: str) -> str:
+        return subdomain_available(value)
+
+
+class SignupInputSerializer(TenantCreateInputSerializer):
+    email = serializers.EmailField(max_length=254)
+    password = StrictCharField(write_only=True, trim_whitespace=False, max_length=256)
+    full_name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate_email(self, value: str) -> str:
+        email = normalise_email(value)
+        if user_exists(email=email):
+            raise serializers.ValidationError(EMAIL_TAKEN_MESSAGE, code="taken")
+        return email
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Django's validators, including similarity to the email and name the person just typed.
+        candidate = User(email=attrs["email"], full_name=attrs.get("full_name", ""))
+        try:
+            password_validation.validate_password(attrs["password"], user=candidate)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(
+                {"password": [serializers.ErrorDetail(message, code="password_weak") for message in exc.messages]}
+            ) from exc
+        return attrs
+
+
+class SignupTenantSerializer(TenantBriefSerializer):
+    url = serializers.URLField()
+    status = StrictCharField()
+
+
+class SignupOutputSerializer(serializers.Serializer):
+    tenant = SignupTenantSerializer()
+    user = UserBriefSerializer()
+
+
+class SubdomainCheckInputSerializer(serializers.Serializer):
+    # Any text: the answer says whether and why it is unavailable (`reason: invalid` for a malformed one).
+    subdomain = StrictCharField(max_length=63, trim_whitespace=True)
+
+    def validate_subdomain(self, value: str) -> str:
+        return value.lower()
+
+
+class SubdomainCheckOutputSerializer(serializers.Serializer):
+    subdomain = StrictCharField()
+    available = serializers.BooleanField()
+    reason = StrictCharField(required=False, help_text="Why it is unavailable: invalid, reserved or taken.")
+    detail = StrictCharField(required=False, help_text="A sentence to show next to the field.")

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import signup as signup_views
 from . import views
 
 auth_public = [
@@ -13,3 +14,7 @@ account = [
     path("tenants/<uuid:tenant_id>/handoff/", views.HandoffCreateView.as_view(), name="account-tenant-handoff"),
 ]
 me = [path("", views.MeView.as_view(), name="me")]
+signup = [
+    path("", signup_views.SignupView.as_view(), name="signup"),
+    path("check-subdomain/", signup_views.SubdomainCheckView.as_view(), name="signup-check-subdomain"),
+]

@@ -20,6 +20,8 @@ from saas.api.pagination import PageNumberPagination
 from saas.api.ratelimit import client_ip, rate_limit
 from shared_apps.accounts.login_codes import LoginCodeInvalidError, login_code_create, login_code_redeem
 from shared_apps.accounts.models import LoginCode, User, normalise_email
+from shared_apps.accounts.signals import RefreshRefusedError, handoff_redeemed
+from shared_apps.accounts.signup import tenant_create
 from shared_apps.accounts.tokens import (
     TokenInvalidError,
     TokenPair,
@@ -27,13 +29,14 @@ from shared_apps.accounts.tokens import (
     token_pair_issue,
     token_refresh,
 )
+from shared_apps.memberships.actions import actions_of
 from shared_apps.memberships.models import Membership
+from shared_apps.memberships.permissions import IsAccount, IsTenantMember, request_membership
 from shared_apps.memberships.selectors import membership_for, tenants_of
-from tenants.api.serializers import TenantCreateInputSerializer
+from tenants.hosts import subdomain_of
 from tenants.models import Tenant
-from tenants.permissions import IsAccount, IsTenantMember, request_membership
+from tenants.routed import routed_tenant
 from tenants.selectors import tenant_primary_domain, tenant_url
-from tenants.services import tenant_create
 
 from .cookies import clear_refresh_cookie, refresh_from, set_refresh_cookie
 from .serializers import (
@@ -43,6 +46,7 @@ from .serializers import (
     LoginOutputSerializer,
     MeSerializer,
     RefreshInputSerializer,
+    TenantCreateInputSerializer,
     TokenPairSerializer,
     UrlSerializer,
 )
@@ -80,10 +84,6 @@ class RefreshNotValid(exceptions.APIException):
     status_code = status.HTTP_401_UNAUTHORIZED
     default_detail = "Refresh token is missing, expired or revoked. Sign in again."
     default_code = "token_not_valid"
-
-
-def _tenant(request: Request) -> Tenant | None:
-    return getattr(request._request, "tenant", None)
 
 
 def _user(request: Request) -> User:
@@ -127,7 +127,7 @@ class LoginView(PublicEndpoint):
             raise InvalidCredentials
         if settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory" and not _email_verified(user):
             raise EmailNotVerified
-        tenant = _tenant(request)
+        tenant = routed_tenant(request)
         membership = None
         if tenant is not None:
             membership = membership_for(tenant=tenant, user_id=user.id)
@@ -165,7 +165,9 @@ class RefreshView(PublicEndpoint):
         if not raw:
             raise RefreshNotValid
         try:
-            pair = token_refresh(raw=raw, tenant=_tenant(request))
+            pair = token_refresh(raw=raw, tenant=routed_tenant(request), ip=client_ip(request._request) or None)
+        except RefreshRefusedError as exc:  # a `refresh_requested` receiver said why (impersonation ended)
+            raise RefreshNotValid(detail=exc.detail, code=exc.code) from exc
         except TokenInvalidError as exc:
             raise RefreshNotValid from exc
         body = TokenPairSerializer({"access": pair.access, "refresh": pair.refresh}).data
@@ -187,7 +189,7 @@ class LogoutView(PublicEndpoint):
         raw = refresh_from(request)
         if raw:
             with contextlib.suppress(TokenInvalidError):  # already unusable: logging out still succeeds
-                token_family_revoke(raw=raw, tenant=_tenant(request))
+                token_family_revoke(raw=raw, tenant=routed_tenant(request))
         return clear_refresh_cookie(Response(status=status.HTTP_204_NO_CONTENT))
 
 
@@ -201,7 +203,7 @@ class HandoffRedeemView(PublicEndpoint):
         rate_limit("handoff_ip", client_ip(request._request))
         data = CodeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        tenant = _tenant(request)
+        tenant = routed_tenant(request)
         if tenant is None:
             raise exceptions.NotFound
         with transaction.atomic():
@@ -216,6 +218,9 @@ class HandoffRedeemView(PublicEndpoint):
             if login.purpose == LoginCode.Purpose.IMPERSONATION and login.actor_id:
                 extra["imp"] = login.actor_id
             pair = token_pair_issue(user=login.user, tenant=tenant, membership=membership, extra=extra)
+            # In the transaction: an impersonation's grant is bound to this family, or nothing is redeemed.
+            ip = client_ip(request._request) or None
+            handoff_redeemed.send(sender=HandoffRedeemView, login=login, pair=pair, ip=ip)
         return session_response(pair, login.user, membership)
 
 
@@ -236,7 +241,12 @@ class MeView(APIView):
         body = {
             **user_payload(membership.user),
             "role": membership.role,
-            "tenant": {"id": tenant.id, "name": tenant.name, "subdomain": host.split(".", 1)[0]},
+            "permissions": actions_of(membership.role),
+            "tenant": {
+                "id": tenant.id,
+                "name": tenant.name,
+                "subdomain": subdomain_of(host, settings.SAAS_BASE_DOMAIN),
+            },
             "impersonated_by": impersonator,
         }
         return Response(MeSerializer(body).data)
@@ -260,7 +270,7 @@ class AccountTenantsView(APIView):
                 {
                     "id": membership.tenant.id,
                     "name": membership.tenant.name,
-                    "subdomain": host.split(".", 1)[0],
+                    "subdomain": subdomain_of(host, settings.SAAS_BASE_DOMAIN),
                     "url": tenant_url(host=host),
                     "role": membership.role,
                     "status": membership.tenant.status,
@@ -281,7 +291,7 @@ class AccountTenantsView(APIView):
         body = {
             "id": tenant.id,
             "name": tenant.name,
-            "subdomain": host.split(".", 1)[0],
+            "subdomain": data.validated_data["subdomain"],
             "url": tenant_url(host=host),
             "role": Membership.Role.OWNER,
             "status": tenant.status,

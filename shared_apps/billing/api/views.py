@@ -17,7 +17,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.accounts.api.serializers import UrlSerializer
-from tenants.permissions import HasRole, IsTenantMember
+from shared_apps.memberships.actions import Action
+from shared_apps.memberships.api.tenant_views import TenantAPIView
+from shared_apps.memberships.permissions import IsTenantMember, MemberMay
 
 from ..selectors import billing_overview, plan_list
 from ..services import (
@@ -70,13 +72,13 @@ class PlanListView(BillingAPIView):
         return Response(PlanSerializer(plan_list(), many=True).data)
 
 
-class BillingView(BillingAPIView):
+class BillingView(TenantAPIView, BillingAPIView):
     permission_classes = (IsTenantMember,)
 
     @extend_schema(responses={200: BillingSerializer}, tags=["billing"])
     def get(self, request: Request) -> Response:
         _require_billing()
-        overview = billing_overview(tenant=request._request.tenant)  # type: ignore[attr-defined]
+        overview = billing_overview(tenant=self.tenant)
         plan = overview.plan
         body: dict[str, object] = {
             "plan": plan.code,
@@ -109,28 +111,28 @@ def _stripe_call(call: Any) -> str:
         raise StripeUnavailable() from exc
 
 
-class CheckoutView(BillingAPIView):
-    permission_classes = (HasRole.of("owner"),)
+class CheckoutView(TenantAPIView, BillingAPIView):
+    permission_classes = (MemberMay.of(Action.BILLING_MANAGE),)
 
     @extend_schema(request=CheckoutSerializer, responses={200: UrlSerializer}, tags=["billing"])
     def post(self, request: Request) -> Response:
         _require_billing()
         data = CheckoutSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        tenant = request._request.tenant  # type: ignore[attr-defined]
+        tenant = self.tenant
         url = _stripe_call(
             lambda: checkout_session_create(tenant=tenant, plan_code=data.validated_data["plan"], email=_email(request))
         )
         return Response({"url": url})
 
 
-class PortalView(BillingAPIView):
-    permission_classes = (HasRole.of("owner"),)
+class PortalView(TenantAPIView, BillingAPIView):
+    permission_classes = (MemberMay.of(Action.BILLING_MANAGE),)
 
     @extend_schema(request=None, responses={200: UrlSerializer}, tags=["billing"])
     def post(self, request: Request) -> Response:
         _require_billing()
-        tenant = request._request.tenant  # type: ignore[attr-defined]
+        tenant = self.tenant
         return Response({"url": _stripe_call(lambda: portal_session_create(tenant=tenant, email=_email(request)))})
 
 

@@ -9,19 +9,16 @@ from uuid import UUID
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from saas.api.openapi import error_response
 from saas.api.ratelimit import client_ip, rate_limit
 from shared_apps.accounts.api.serializers import LoginOutputSerializer
 from shared_apps.accounts.api.views import InvalidCredentials, session_response
 from shared_apps.accounts.tokens import token_pair_issue
-from tenants.models import Tenant
-from tenants.permissions import HasRole, IsTenantMember, request_membership
 
+from ..actions import Action
 from ..invitations import (
     InvitationCredentialsError,
     account_exists,
@@ -32,7 +29,8 @@ from ..invitations import (
     invitation_resend,
     invitation_revoke,
 )
-from ..models import Invitation, Membership
+from ..models import Invitation
+from ..permissions import IsTenantMember, MemberMay
 from .invitation_serializers import (
     InvitationAcceptSerializer,
     InvitationCreateSerializer,
@@ -40,21 +38,9 @@ from .invitation_serializers import (
     InvitationPreviewSerializer,
     InvitationSerializer,
 )
+from .tenant_views import TenantAPIView, TenantGenericAPIView
 
-MANAGERS = (IsTenantMember, HasRole.of(Membership.Role.OWNER, Membership.Role.ADMIN))
-
-
-def _tenant(request: Request) -> Tenant:
-    tenant = getattr(request._request, "tenant", None)
-    if tenant is None:  # only routed on tenant hosts; belt and braces
-        raise exceptions.NotFound
-    return tenant
-
-
-def _actor(request: Request) -> Membership:
-    membership = request_membership(request)
-    assert membership is not None  # IsTenantMember
-    return membership
+MANAGERS = (IsTenantMember, MemberMay.of(Action.MEMBERS_MANAGE))
 
 
 def _row(invitation: Invitation) -> dict[str, Any]:
@@ -69,51 +55,51 @@ def _row(invitation: Invitation) -> dict[str, Any]:
     }
 
 
-class InvitationListView(GenericAPIView):
+class InvitationListView(TenantGenericAPIView):
     permission_classes = MANAGERS
     serializer_class = InvitationSerializer
 
     @extend_schema(responses={200: InvitationSerializer(many=True)}, tags=["invitations"])
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(invitation_list(tenant=_tenant(request)))
+        page = self.paginate_queryset(invitation_list(tenant=self.tenant))
         return self.get_paginated_response(InvitationSerializer([_row(i) for i in page or []], many=True).data)
 
     @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer}, tags=["invitations"])
     def post(self, request: Request) -> Response:
         data = InvitationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        tenant = _tenant(request)
+        tenant = self.tenant
         rate_limit("invitations_tenant", str(tenant.id))
         invitation = invitation_create(
             tenant=tenant,
-            inviter=_actor(request),
+            inviter=self.membership,
             email=data.validated_data["email"],
             role=data.validated_data["role"],
         )
         return Response(InvitationSerializer(_row(invitation)).data, status=status.HTTP_201_CREATED)
 
 
-class InvitationDetailView(APIView):
+class InvitationDetailView(TenantAPIView):
     permission_classes = MANAGERS
 
     @extend_schema(responses={204: None}, tags=["invitations"])
     def delete(self, request: Request, invitation_id: UUID) -> Response:
-        invitation_revoke(tenant=_tenant(request), actor=_actor(request), invitation_id=invitation_id)
+        invitation_revoke(tenant=self.tenant, actor=self.membership, invitation_id=invitation_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class InvitationResendView(APIView):
+class InvitationResendView(TenantAPIView):
     permission_classes = MANAGERS
 
     @extend_schema(request=None, responses={202: InvitationSerializer}, tags=["invitations"])
     def post(self, request: Request, invitation_id: UUID) -> Response:
-        tenant = _tenant(request)
+        tenant = self.tenant
         rate_limit("invitations_tenant", str(tenant.id))
-        invitation = invitation_resend(tenant=tenant, actor=_actor(request), invitation_id=invitation_id)
+        invitation = invitation_resend(tenant=tenant, actor=self.membership, invitation_id=invitation_id)
         return Response(InvitationSerializer(_row(invitation)).data, status=status.HTTP_202_ACCEPTED)
 
 
-class InvitationPreviewView(APIView):
+class InvitationPreviewView(TenantAPIView):
     """Who invited whom, for the accept page. No login; 404 for any link that cannot be accepted here."""
 
     authentication_classes = ()
@@ -130,7 +116,7 @@ class InvitationPreviewView(APIView):
         if not query.is_valid():
             raise exceptions.NotFound
         try:
-            invitation = invitation_by_token(tenant=_tenant(request), token=query.validated_data["token"])
+            invitation = invitation_by_token(tenant=self.tenant, token=query.validated_data["token"])
         except Invitation.DoesNotExist as exc:
             raise exceptions.NotFound from exc
         body = {
@@ -142,7 +128,7 @@ class InvitationPreviewView(APIView):
         return Response(InvitationPreviewSerializer(body).data)
 
 
-class InvitationAcceptView(APIView):
+class InvitationAcceptView(TenantAPIView):
     """Join with the link's token: creates the invited email's account, or signs into it with its password."""
 
     authentication_classes = ()
@@ -157,7 +143,7 @@ class InvitationAcceptView(APIView):
         rate_limit("invitation_accept_ip", client_ip(request._request))
         data = InvitationAcceptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        tenant = _tenant(request)
+        tenant = self.tenant
         try:
             membership = invitation_accept(
                 tenant=tenant,

@@ -10,7 +10,8 @@ from rest_framework.request import Request
 
 from shared_apps.accounts.models import User
 from shared_apps.accounts.tokens import PUBLIC_TENANT_CLAIM, TokenInvalidError, access_token_decode
-from tenants.authentication import TenantJWTAuthentication, TokenNotValid
+from shared_apps.memberships.authentication import TenantJWTAuthentication, TokenNotValid
+from tenants.routed import is_public_host
 
 
 class OperatorAuthentication(TenantJWTAuthentication):
@@ -40,10 +41,7 @@ class IsOperator(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user
-        return (
-            bool(user and user.is_authenticated and user.is_staff and user.is_active)
-            and getattr(request._request, "tenant", 1) is None
-        )
+        return bool(user and user.is_authenticated and user.is_staff and user.is_active) and is_public_host(request)
 
 
 class OperatorJWTScheme(OpenApiAuthenticationExtension):

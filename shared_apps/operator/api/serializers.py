@@ -2,15 +2,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from rest_framework import serializers
 
 from saas.api.fields import StrictCharField
 from shared_apps.accounts.api.serializers import UrlSerializer
+from tenants.export_registry import export_contributions
+from tenants.hosts import subdomain_of
 from tenants.models import TaskFailure
 from tenants.selectors import tenant_url
 
 from ..models import TenantDeletion, TenantUsage
-from ..selectors import subdomain_of
 
 
 class OperatorTenantSerializer(serializers.Serializer[Any]):
@@ -26,7 +28,7 @@ class OperatorTenantSerializer(serializers.Serializer[Any]):
     last_activity = serializers.DateField(allow_null=True)
 
     def get_subdomain(self, tenant: Any) -> str:
-        return subdomain_of(tenant.primary_domain)
+        return subdomain_of(tenant.primary_domain, settings.SAAS_BASE_DOMAIN)
 
     def get_url(self, tenant: Any) -> str | None:
         return tenant_url(host=tenant.primary_domain) if tenant.primary_domain else None
@@ -78,10 +80,16 @@ class TableRowsSerializer(serializers.Serializer[Any]):
     rows = serializers.IntegerField()
 
 
+# The tables, and one list of rows per app that contributes to exports (tenants.export_registry). A comment,
+# not a docstring: the schema's description of DataSnapshot stays as it was.
 class DataSnapshotSerializer(serializers.Serializer[Any]):
     tables = TableRowsSerializer(many=True)
-    projects = serializers.ListField(child=serializers.DictField(), required=False)
-    files = serializers.ListField(child=serializers.DictField(), required=False)
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        for contribution in export_contributions():
+            fields[contribution.name] = serializers.ListField(child=serializers.DictField(), required=False)
+        return fields
 
 
 # Named in the schema as DeadLetterStatusEnum (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).

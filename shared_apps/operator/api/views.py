@@ -1,4 +1,4 @@
-"""Operator API (public host, staff only). An organisation's own audit log is `shared_apps.audit.api`."""
+"""Operator API (public host, staff only). An organisation's own audit log is `shared_apps.memberships.api.audit`."""
 
 from __future__ import annotations
 

@@ -6,10 +6,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from shared_apps.billing.entitlements import HasFeature
-from tenants.permissions import HasRole, IsTenantMember, request_tenant, request_user
+from shared_apps.memberships.actions import Action
+from shared_apps.memberships.api.tenant_views import TenantAPIView
+from shared_apps.memberships.permissions import IsTenantMember, MemberMay
+from tenants.entitlements import HasFeature
 from tenants.storage import download_url
 
 from ..models import Export
@@ -17,21 +18,21 @@ from ..services import export_request
 from .serializers import ExportSerializer
 
 # Owners and admins, on a plan that includes exports (every plan does when billing is off).
-OWNERS_AND_ADMINS = (IsTenantMember, HasRole.of("owner", "admin"), HasFeature.of("exports"))
+OWNERS_AND_ADMINS = (IsTenantMember, MemberMay.of(Action.EXPORTS_MANAGE), HasFeature.of("exports"))
 
 
-class ExportListView(APIView):
+class ExportListView(TenantAPIView):
     permission_classes = OWNERS_AND_ADMINS
 
     @extend_schema(request=None, responses={202: ExportSerializer}, tags=["exports"])
     def post(self, request: Request) -> Response:
-        export = export_request(tenant=request_tenant(request), requested_by=request_user(request))
+        export = export_request(tenant=self.tenant, requested_by=self.user)
         return Response(
             ExportSerializer({"id": export.id, "status": export.status}).data, status=status.HTTP_202_ACCEPTED
         )
 
 
-class ExportDetailView(APIView):
+class ExportDetailView(TenantAPIView):
     permission_classes = OWNERS_AND_ADMINS
 
     @extend_schema(responses={200: ExportSerializer}, tags=["exports"])
@@ -42,7 +43,7 @@ class ExportDetailView(APIView):
         body: dict[str, Any] = {"id": export.id, "status": export.status}
         if export.status == Export.Status.DONE:
             body["download_url"] = download_url(
-                tenant=request_tenant(request),
+                tenant=self.tenant,
                 key=export.key,
                 filename=f"export-{export.id}.zip",
             )

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
-from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from shared_apps.memberships.api.tenant_views import TenantGenericAPIView
+from shared_apps.memberships.permissions import IsTenantMember
 from tenant_apps.projects.models import Project
-from tenants.permissions import IsTenantMember, request_tenant, request_user
 from tenants.storage import download_url
 
 from ..models import File
@@ -24,7 +24,7 @@ def _file(file_id: int) -> File:
         raise exceptions.NotFound from exc
 
 
-class FileListView(GenericAPIView):
+class FileListView(TenantGenericAPIView):
     permission_classes = (IsTenantMember,)
     serializer_class = FileSerializer
     parser_classes = (MultiPartParser,)
@@ -51,25 +51,23 @@ class FileListView(GenericAPIView):
             project = Project.objects.filter(pk=data.validated_data["project_id"]).first()
             if project is None:
                 raise exceptions.ValidationError({"project_id": ["No such project."]})
-        tenant = request_tenant(request)
         file = file_upload(
-            tenant=tenant, upload=data.validated_data["file"], uploaded_by=request_user(request), project=project
+            tenant=self.tenant, upload=data.validated_data["file"], uploaded_by=self.user, project=project
         )
         return Response(FileSerializer(file).data, status=status.HTTP_201_CREATED)
 
 
-class FileDetailView(GenericAPIView):
+class FileDetailView(TenantGenericAPIView):
     permission_classes = (IsTenantMember,)
     serializer_class = FileDetailSerializer
 
     @extend_schema(responses={200: FileDetailSerializer}, tags=["files"])
     def get(self, request: Request, file_id: int) -> Response:
         file = _file(file_id)
-        tenant = request_tenant(request)
-        url = download_url(tenant=tenant, key=file.key, filename=file.name)
+        url = download_url(tenant=self.tenant, key=file.key, filename=file.name)
         return Response({**FileSerializer(file).data, "download_url": url})
 
     @extend_schema(responses={204: None}, tags=["files"])
     def delete(self, request: Request, file_id: int) -> Response:
-        file_delete(tenant=request_tenant(request), file=_file(file_id))
+        file_delete(tenant=self.tenant, file=_file(file_id))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
-from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tenants.permissions import IsTenantMember, request_tenant, request_user
+from shared_apps.memberships.api.tenant_views import TenantGenericAPIView
+from shared_apps.memberships.permissions import IsTenantMember
 
 from ..models import Project
 from ..selectors import project_get, project_list
@@ -23,7 +23,7 @@ def _project(project_id: int) -> Project:
         raise exceptions.NotFound from exc
 
 
-class ProjectListView(GenericAPIView):
+class ProjectListView(TenantGenericAPIView):
     permission_classes = (IsTenantMember,)
     serializer_class = ProjectSerializer
 
@@ -40,12 +40,11 @@ class ProjectListView(GenericAPIView):
     def post(self, request: Request) -> Response:
         data = ProjectInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        tenant = request_tenant(request)
-        project = project_create(tenant=tenant, **data.validated_data, created_by=request_user(request))
+        project = project_create(tenant=self.tenant, **data.validated_data, created_by=self.user)
         return Response(ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
 
-class ProjectDetailView(GenericAPIView):
+class ProjectDetailView(TenantGenericAPIView):
     permission_classes = (IsTenantMember,)
     serializer_class = ProjectSerializer
 
@@ -58,8 +57,7 @@ class ProjectDetailView(GenericAPIView):
         project = _project(project_id)
         data = ProjectUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        tenant = request_tenant(request)
-        project = project_update(tenant=tenant, project=project, actor=request_user(request), **data.validated_data)
+        project = project_update(tenant=self.tenant, project=project, actor=self.user, **data.validated_data)
         return Response(ProjectSerializer(project).data)
 
     @extend_schema(responses={204: None}, tags=["projects"])

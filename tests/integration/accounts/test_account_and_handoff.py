@@ -10,8 +10,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from shared_apps.accounts.models import LoginCode
+from shared_apps.accounts.signup import Signup
 from tenants.models import Tenant
-from tenants.services import Signup
 from tests.conftest import Team
 from tests.helpers import PUBLIC, api, error, login
 

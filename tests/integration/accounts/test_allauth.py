@@ -12,8 +12,8 @@ from allauth.account.models import EmailAddress
 from django.test import Client, override_settings
 
 from shared_apps.accounts.models import User
+from shared_apps.accounts.signup import Signup
 from shared_apps.memberships.models import Membership
-from tenants.services import Signup
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import PUBLIC, api, login
 from tests.plugins.celery_worker import Worker

@@ -17,8 +17,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from shared_apps.accounts.models import User
+from shared_apps.accounts.signup import Signup
 from shared_apps.memberships.models import Membership
-from tenants.services import Signup
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.test import Client, override_settings
 
 from shared_apps.accounts.models import User
+from shared_apps.accounts.signup import Signup
 from shared_apps.memberships.models import Membership
-from tenants.services import Signup
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import PUBLIC, api
 from tests.integration.accounts.test_allauth import ALLAUTH, allauth_post, mailed_key

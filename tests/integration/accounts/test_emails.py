@@ -14,9 +14,9 @@ from django.db import transaction
 from django.test import override_settings
 
 from shared_apps.accounts.emails import email_queue, email_render, site_url
+from shared_apps.accounts.signup import Signup
 from shared_apps.accounts.tasks import email_send
 from tenants.models import OutboxMessage
-from tenants.services import Signup
 from tests.plugins.smtp import SmtpSink, body_of
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
-from tenants.services import Signup
+from shared_apps.accounts.signup import Signup
 from tests.factories import PASSWORD
 from tests.helpers import api, error
 

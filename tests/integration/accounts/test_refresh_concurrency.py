@@ -20,8 +20,8 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from shared_apps.accounts.models import RefreshTokenRecord, User
+from shared_apps.accounts.signup import Signup
 from shared_apps.memberships.models import Membership
-from tenants.services import Signup
 from tests.factories import UserFactory
 from tests.helpers import api, error, login
 

@@ -15,8 +15,8 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from shared_apps.accounts.models import User
+from shared_apps.accounts.signup import Signup
 from shared_apps.memberships.models import Membership
-from tenants.services import Signup
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import PUBLIC, login
 from tests.integration.accounts.test_allauth import allauth_post

@@ -9,7 +9,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.test import override_settings
 
-from tenants.services import Signup
+from shared_apps.accounts.signup import Signup
 from tests.factories import PASSWORD
 from tests.helpers import PUBLIC, api, error
 from tests.plugins.celery_worker import Worker

@@ -13,10 +13,10 @@ from django.utils import timezone
 from rest_framework_simplejwt.tokens import AccessToken
 
 from shared_apps.accounts.models import RefreshTokenRecord
+from shared_apps.accounts.signup import Signup
 from shared_apps.memberships.models import Membership
 from shared_apps.memberships.services import member_remove, member_role_change
 from tenants.models import Tenant
-from tenants.services import Signup
 from tests.conftest import Team
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import api, error, login
@@ -357,6 +357,7 @@ def test_me_describes_the_member_and_the_organisation(acme: Signup) -> None:
         "email": acme.user.email,
         "fullName": "",
         "role": "owner",
+        "permissions": ["members.manage", "owners.manage", "billing.manage", "audit.read", "exports.manage"],
         "tenant": {"id": str(acme.tenant.id), "name": "Acme", "subdomain": "acme"},
         "impersonatedBy": None,
     }

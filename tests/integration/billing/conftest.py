@@ -14,8 +14,8 @@ import pytest
 import requests
 from django.test import Client, override_settings
 
+from shared_apps.accounts.signup import Signup
 from shared_apps.billing.services import customer_ensure
-from tenants.services import Signup
 from tests.fakes.stripe_server import FakeStripe, serve
 from tests.fakes.stripe_webhooks import WEBHOOK_SECRET, body, signature
 from tests.helpers import PUBLIC

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from shared_apps.accounts.signup import Signup
 from shared_apps.billing.models import Customer, Plan, Subscription
 from tenants.selectors import tenant_url
-from tenants.services import Signup
 from tests.conftest import Team
 from tests.fakes.stripe_server import FakeStripe
 from tests.helpers import PUBLIC, api, error, login

@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connections
 
+from shared_apps.accounts.signup import Signup
 from shared_apps.billing.models import Customer, StripeEvent, Subscription
-from tenants.services import Signup
 from tests.fakes.stripe_webhooks import event
 
 from .conftest import deliver

@@ -1,5 +1,5 @@
-"""Entitlements (issue 5 item 4): seats through the memberships seat hook, storage through the files
-hook, feature flags through one permission class, read-only after the grace period."""
+"""Entitlements (issue 5 item 4): billing implements the entitlements protocol (seats, storage, feature flags
+through one permission class), read-only after the grace period."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from django.test import RequestFactory
 from django.utils import timezone
 from rest_framework.request import Request
 
-from shared_apps.billing import entitlements
+from shared_apps.accounts.signup import Signup
+from shared_apps.billing.entitlements import PlanEntitlements
 from shared_apps.billing.models import Plan, Subscription
 from shared_apps.memberships.models import Invitation
-from tenants.services import Signup
+from tenants.entitlements import HasFeature, entitlements
 from tests.conftest import Team
 from tests.fakes.stripe_server import FakeStripe
 from tests.helpers import api, error, login
@@ -34,9 +35,9 @@ def _invite(signup: Signup, token: str, email: str):
     )
 
 
-def test_the_hooks_point_at_billing() -> None:
-    assert settings.SEAT_LIMIT_FUNCTION == "shared_apps.billing.entitlements.seat_limit"
-    assert settings.STORAGE_LIMIT_FUNCTION == "shared_apps.billing.entitlements.storage_limit_bytes"
+def test_the_entitlements_are_billings() -> None:
+    assert settings.ENTITLEMENTS == "shared_apps.billing.entitlements.PlanEntitlements"
+    assert isinstance(entitlements(), PlanEntitlements)
 
 
 # ---- seats ----------------------------------------------------------------------------------------------
@@ -57,21 +58,21 @@ def test_the_free_plan_seat_limit_blocks_the_invitation_that_would_exceed_it(
 
 def test_a_canceled_subscription_falls_back_to_free_limits(acme: Signup, stripe_on: FakeStripe) -> None:
     _subscribe(acme, "pro", status="canceled")
-    assert entitlements.seat_limit(acme.tenant) == 3
-    assert entitlements.storage_limit_bytes(acme.tenant) == 1024**3
-    assert not entitlements.has_feature(acme.tenant, "exports")
+    assert entitlements().seat_limit(acme.tenant) == 3
+    assert entitlements().storage_limit_bytes(acme.tenant) == 1024**3
+    assert not entitlements().has_feature(acme.tenant, "exports")
 
 
 def test_past_due_keeps_the_paid_plan(acme: Signup, stripe_on: FakeStripe) -> None:
     _subscribe(acme, "business", status="past_due", past_due_since=timezone.now())
-    assert entitlements.seat_limit(acme.tenant) == 50
-    assert entitlements.storage_limit_bytes(acme.tenant) == 500 * 1024**3
+    assert entitlements().seat_limit(acme.tenant) == 50
+    assert entitlements().storage_limit_bytes(acme.tenant) == 500 * 1024**3
 
 
 def test_without_stripe_nothing_is_limited(acme: Signup, team: Team) -> None:
-    assert entitlements.seat_limit(acme.tenant) is None
-    assert entitlements.storage_limit_bytes(acme.tenant) is None
-    assert entitlements.has_feature(acme.tenant, "exports")
+    assert entitlements().seat_limit(acme.tenant) is None
+    assert entitlements().storage_limit_bytes(acme.tenant) is None
+    assert entitlements().has_feature(acme.tenant, "exports")
     owner = str(login(acme.host, team.owner.email)["access"])
     assert _invite(acme, owner, "fourth@example.test").status_code == 201
 
@@ -86,13 +87,13 @@ def _permission_request(signup: Signup) -> Request:
 
 
 def test_has_feature_follows_the_plan(acme: Signup, globex: Signup, stripe_on: FakeStripe) -> None:
-    permission = entitlements.HasFeature.of("exports")()
+    permission = HasFeature.of("exports")()
     assert permission.code == "feature_not_in_plan"
     assert not permission.has_permission(_permission_request(acme), None)
     _subscribe(acme, "pro")
     assert permission.has_permission(_permission_request(acme), None)
     assert not permission.has_permission(_permission_request(globex), None)  # globex is still free
-    assert not entitlements.HasFeature.of("priority_support")().has_permission(_permission_request(acme), None)
+    assert not HasFeature.of("priority_support")().has_permission(_permission_request(acme), None)
 
 
 # ---- read-only ------------------------------------------------------------------------------------------

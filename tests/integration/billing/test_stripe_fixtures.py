@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from shared_apps.accounts.signup import Signup
 from shared_apps.billing import tasks
 from shared_apps.billing.models import Plan, StripeEvent, Subscription
 from shared_apps.billing.selectors import effective_plan
-from tenants.services import Signup
 from tests.fakes.stripe_fixtures import (
     API_2024,
     API_VERSIONS,

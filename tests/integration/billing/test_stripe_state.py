@@ -10,9 +10,9 @@ import pytest
 import requests
 from django.core.management import call_command
 
+from shared_apps.accounts.signup import Signup
 from shared_apps.billing import tasks
 from shared_apps.billing.models import StripeEvent, Subscription
-from tenants.services import Signup
 from tests.fakes.stripe_server import FakeStripe
 from tests.fakes.stripe_webhooks import event
 

@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from shared_apps.accounts.signup import Signup
 from shared_apps.billing import tasks
 from shared_apps.billing.models import StripeEvent, Subscription
-from tenants.services import Signup
 from tests.fakes.stripe_webhooks import body, event, signature
 from tests.helpers import error
 

@@ -15,8 +15,8 @@ from allauth.account.models import EmailAddress
 from django.test import Client
 
 from shared_apps.accounts.models import User
+from shared_apps.accounts.signup import Signup
 from shared_apps.memberships.models import Membership
-from tenants.services import Signup
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import PUBLIC, api
 from tests.integration.memberships.test_invitations import _accept, _state, invitation

@@ -16,10 +16,11 @@ from django.test import override_settings
 from django.utils import timezone
 
 from shared_apps.accounts.models import User
+from shared_apps.accounts.signup import Signup
 from shared_apps.accounts.tokens import access_token_decode
 from shared_apps.memberships.models import Invitation, Membership
+from tenants.entitlements import Unlimited
 from tenants.models import Tenant
-from tenants.services import Signup
 from tests.conftest import Team
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import api, error, login
@@ -29,9 +30,11 @@ pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "a-brand-new-passphrase-7"
 
 
-def two_seats(tenant: Tenant) -> int:
-    """SEAT_LIMIT_FUNCTION for the seat tests."""
-    return 2
+class TwoSeats(Unlimited):
+    """ENTITLEMENTS for the seat tests."""
+
+    def seat_limit(self, tenant: Tenant) -> int | None:
+        return 2
 
 
 def invitation(
@@ -385,7 +388,7 @@ def test_accept_by_someone_who_became_a_member_meanwhile(acme: Signup, team: Tea
 # ---- seats ----------------------------------------------------------------------------------------------
 
 
-@override_settings(SEAT_LIMIT_FUNCTION=f"{__name__}.two_seats")
+@override_settings(ENTITLEMENTS=f"{__name__}.TwoSeats")
 def test_the_seat_hook_counts_members_and_pending_invitations(acme: Signup) -> None:
     owner = login(acme.host, acme.user.email)["access"]
     assert _invite(acme.host, owner, "second@example.test").status_code == 201  # owner + 1 pending = 2
@@ -397,7 +400,7 @@ def test_the_seat_hook_counts_members_and_pending_invitations(acme: Signup) -> N
     assert _state(acme.tenant) == before
 
 
-@override_settings(SEAT_LIMIT_FUNCTION=f"{__name__}.two_seats")
+@override_settings(ENTITLEMENTS=f"{__name__}.TwoSeats")
 def test_the_seat_hook_is_consulted_on_accept(acme: Signup, team: Team) -> None:
     # Three members already (the plan shrank after the invitation was sent): accepting is refused.
     _, token = invitation(acme.tenant, "late-joiner@example.test")

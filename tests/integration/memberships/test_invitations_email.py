@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from shared_apps.accounts.models import User
+from shared_apps.accounts.signup import Signup
 from shared_apps.memberships.models import Invitation, Membership
-from tenants.services import Signup
 from tests.helpers import api, login
 from tests.plugins.celery_worker import Worker
 from tests.plugins.smtp import SmtpSink, body_of

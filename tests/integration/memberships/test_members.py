@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from shared_apps.accounts.signup import Signup
 from shared_apps.memberships.models import Membership
-from tenants.services import Signup
 from tests.conftest import Team
 from tests.helpers import api, error, login
 

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from shared_apps.accounts.models import User
-from shared_apps.operator.middleware import redirects
+from tenants.redirects import redirects
 from tests.factories import UserFactory
 from tests.helpers import PUBLIC, login
 

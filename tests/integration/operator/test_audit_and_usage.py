@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from shared_apps.accounts.signup import Signup
 from shared_apps.audit.services import audit_record
-from shared_apps.operator.middleware import redirects
-from shared_apps.operator.models import DomainRedirect, TenantUsage
+from shared_apps.operator.models import TenantUsage
 from shared_apps.operator.services import domain_redirects_expire
 from shared_apps.operator.usage import usage_flush
-from tenants.models import Domain
-from tenants.services import Signup
+from tenants.models import Domain, DomainRedirect
+from tenants.redirects import redirects
 from tests.conftest import Team
 from tests.helpers import PUBLIC, api, error, login
 

@@ -7,10 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from shared_apps.accounts.signup import Signup, signup_create
 from shared_apps.audit.models import AuditLog
 from shared_apps.operator.models import TenantDeletion
 from tenants.models import Tenant
-from tenants.services import Signup, signup_create
 from tests.conftest import Team
 from tests.factories import PASSWORD
 

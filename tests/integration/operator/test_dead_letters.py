@@ -11,9 +11,9 @@ from django.test import Client
 
 from saas.celery import app
 from shared_apps.accounts.models import User
+from shared_apps.accounts.signup import Signup
 from shared_apps.audit.models import AuditLog
 from tenants.models import OutboxMessage, TaskFailure, Tenant
-from tenants.services import Signup
 from tests.conftest import Team
 from tests.factories import UserFactory
 from tests.helpers import PUBLIC, api, error, login

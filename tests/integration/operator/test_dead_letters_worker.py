@@ -9,11 +9,11 @@ import pytest
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
+from shared_apps.accounts.signup import Signup
 from tenant_apps.projects.models import Project, ProjectActivity
 from tenant_apps.projects.tasks import project_activity_record
 from tenants.celery_tasks import tenant_task_enqueue
 from tenants.models import OutboxMessage, TaskFailure, Tenant
-from tenants.services import Signup
 from tests.factories import UserFactory
 from tests.helpers import PUBLIC, api, eventually, login
 from tests.plugins.celery_worker import Worker

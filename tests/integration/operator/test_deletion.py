@@ -14,13 +14,13 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.models import RefreshTokenRecord
+from shared_apps.accounts.signup import signup_create
 from shared_apps.audit.models import AuditLog
 from shared_apps.operator.deletion import tenant_deletions_run
 from shared_apps.operator.models import TenantDeletion
 from tenant_apps.projects.models import Project
 from tenants.db import connection
 from tenants.models import Tenant
-from tenants.services import signup_create
 from tests.factories import PASSWORD
 from tests.helpers import PUBLIC, api, error, login
 

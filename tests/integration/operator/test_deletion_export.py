@@ -15,11 +15,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from shared_apps.accounts.signup import Signup, signup_create
 from shared_apps.audit.models import AuditLog
 from shared_apps.operator.deletion import tenant_deletions_run
 from shared_apps.operator.models import TenantDeletion
 from tenant_apps.exports.models import Export
-from tenants.services import Signup, signup_create
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import PUBLIC, api, error, login
 from tests.plugins.celery_worker import Worker

@@ -10,9 +10,10 @@ import pytest
 from django.utils import timezone
 
 from shared_apps.accounts.models import LoginCode, RefreshTokenRecord, User
+from shared_apps.accounts.signals import handoff_redeemed
+from shared_apps.accounts.signup import Signup
 from shared_apps.audit.models import AuditLog
 from shared_apps.operator.models import ImpersonationGrant
-from tenants.services import Signup
 from tests.conftest import Team
 from tests.helpers import PUBLIC, api, error
 
@@ -127,3 +128,34 @@ def test_impersonation_needs_a_reason_and_a_member(acme: Signup, globex: Signup,
     outsider = _link(operator_token, acme.tenant.id, userId=globex.user.id)
     assert outsider.status_code == 400
     assert error(outsider)["attr"] == "userId"
+
+
+def test_handoff_fires_its_hook_once(acme: Signup, operator_token: str) -> None:
+    seen: list[str] = []
+
+    def receiver(*, login: LoginCode, **_: Any) -> None:
+        seen.append(login.purpose)
+
+    handoff_redeemed.connect(receiver)
+    try:
+        _session(acme, operator_token)
+    finally:
+        handoff_redeemed.disconnect(receiver)
+    assert seen == ["impersonation"]
+    assert ImpersonationGrant.objects.get().family is not None  # the operator's receiver bound it
+
+
+def test_refresh_of_an_ended_impersonation_is_refused_and_revokes_the_family(
+    acme: Signup, operator: User, operator_token: str
+) -> None:
+    session = _session(acme, operator_token)
+    grant = ImpersonationGrant.objects.get()
+    assert grant.family is not None
+    ImpersonationGrant.objects.filter(pk=grant.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    refused = api(acme.host).post("/api/v1/auth/refresh/", {"refresh": session["refresh"]},
+                                  content_type="application/json")  # fmt: skip
+    assert refused.status_code == 401
+    assert error(refused)["code"] == "impersonation_ended"
+    assert not RefreshTokenRecord.objects.filter(family=grant.family, revoked_at=None).exists()
+    entry = AuditLog.objects.get(action="impersonation.refused", actor=operator)
+    assert entry.extra == {"via": "refresh", "why": "ended"}

@@ -8,9 +8,9 @@ import pytest
 from django.apps import apps
 from django.test import Client
 
+from shared_apps.accounts.signup import Signup
 from shared_apps.audit.models import AuditLog
 from tenants.models import Tenant
-from tenants.services import Signup
 from tests.conftest import Team
 from tests.helpers import PUBLIC, api, error, login
 

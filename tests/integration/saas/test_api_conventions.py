@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client, override_settings
 
-from tenants.services import Signup
+from shared_apps.accounts.signup import Signup
 from tests.helpers import PUBLIC
 
 pytestmark = pytest.mark.django_db

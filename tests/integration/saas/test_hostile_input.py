@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection as db
 
 from shared_apps.accounts.models import User
+from shared_apps.accounts.signup import Signup
 from tenant_apps.files.models import File
 from tenants.models import Tenant
-from tenants.services import Signup
 from tests.conftest import Team
 from tests.helpers import PUBLIC, api, error, login
 
@@ -137,6 +137,13 @@ def test_page_size_is_validated_as_documented(acme: Signup, team: Team, query: s
     assert response.status_code == status
     if status == 400:
         assert error(response)["attr"] == "pageSize"
+
+
+def test_an_empty_page_is_refused_not_read_as_page_one(acme: Signup, team: Team) -> None:
+    token = login(acme.host, team.owner.email)["access"]
+    response = api(acme.host, token).get("/api/v1/invitations/?page=")
+    assert response.status_code == 400
+    assert error(response) == {"code": "invalid", "detail": "Must be a whole number of at least 1.", "attr": "page"}
 
 
 def test_an_empty_ordering_is_refused_not_ignored(acme: Signup, team: Team) -> None:

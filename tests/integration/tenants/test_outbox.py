@@ -16,11 +16,11 @@ from django.db import transaction
 from kombu import pools
 
 from saas.celery import app
+from shared_apps.accounts.signup import Signup
 from tenant_apps.projects.models import Project
 from tenants.db import connection
 from tenants.models import OutboxMessage
 from tenants.outbox import outbox_enqueue, outbox_publish, outbox_relay
-from tenants.services import Signup
 from tests.conftest import Team
 from tests.helpers import api, eventually, login
 from tests.plugins.celery_worker import Worker

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from shared_apps.accounts.signup import Signup
 from tenants.db import connection
 from tenants.models import Domain, Tenant
-from tenants.services import Signup
 from tests.sql import statements
 
 pytestmark = pytest.mark.django_db

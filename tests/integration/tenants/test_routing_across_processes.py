@@ -10,10 +10,10 @@ import time
 from django.conf import settings
 from django.test import Client
 
+from shared_apps.accounts.signup import Signup
 from tenants.db import connection
 from tenants.models import Tenant
 from tenants.routing import ROUTING_VERSION_TTL
-from tenants.services import Signup
 
 
 def _status_within_ttl(client: Client, expected: int) -> bool:
@@ -41,7 +41,7 @@ def test_routing_cache_is_invalidated_by_a_change_in_another_process(live_db: No
     assert client.get("/healthz").status_code == 404
 
     _run_in_another_process(
-        "from tenants.services import signup_create\n"
+        "from shared_apps.accounts.signup import signup_create\n"
         "signup_create(organisation_name='NewCo', subdomain='newco', email='boss@newco.test',"
         " password='x-very-long-pass-42')\n"
     )

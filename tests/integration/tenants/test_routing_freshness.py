@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from shared_apps.accounts.signup import Signup, signup_create
 from tenants.models import Domain, Tenant
-from tenants.services import Signup, signup_create
 from tests.factories import PASSWORD
 from tests.sql import statements
 

@@ -10,10 +10,11 @@ import requests
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
+from shared_apps.accounts.signup import Signup
 from tenant_apps.files.models import File
 from tenant_apps.files.tasks import file_object_delete_task
+from tenants.entitlements import Unlimited
 from tenants.models import OutboxMessage, Tenant
-from tenants.services import Signup
 from tests.conftest import Team
 from tests.helpers import api, error, login
 from tests.plugins.s3 import bucket_keys
@@ -112,11 +113,12 @@ def test_limits_refuse_and_store_nothing(
     assert bucket_keys() == before
 
 
-def storage_limit_100(tenant: Tenant) -> int:
-    return 100
+class Storage100(Unlimited):
+    def storage_limit_bytes(self, tenant: Tenant) -> int | None:
+        return 100
 
 
-@override_settings(STORAGE_LIMIT_FUNCTION="tests.integration.workspace.test_files.storage_limit_100")
+@override_settings(ENTITLEMENTS=f"{__name__}.Storage100")
 def test_the_storage_quota_blocks_the_upload_that_would_exceed_it(acme: Signup, owner: str) -> None:
     assert _upload(acme.host, owner, "a.txt", b"x" * 60, "text/plain").status_code == 201
     refused = _upload(acme.host, owner, "b.txt", b"x" * 60, "text/plain")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from shared_apps.accounts.signup import Signup
 from tenant_apps.projects.models import Project
 from tenants.db import connection
-from tenants.services import Signup
 from tests.conftest import Team
 from tests.helpers import api, error, login
 

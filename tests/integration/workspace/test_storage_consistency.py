@@ -24,13 +24,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from shared_apps.accounts.signup import Signup
 from tenant_apps.exports.models import Export
 from tenant_apps.files.models import File
 from tenant_apps.files.storage_consistency import stale_multipart_uploads_abort
 from tenant_apps.files.tasks import file_object_delete_task
 from tenants.db import connection
 from tenants.models import OutboxMessage
-from tenants.services import Signup
 from tests.helpers import api, eventually, login
 from tests.plugins.s3 import s3_client
 

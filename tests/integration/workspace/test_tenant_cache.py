@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import caches
 from django_tenants.utils import tenant_context
 
-from tenants.services import Signup
+from shared_apps.accounts.signup import Signup
 
 pytestmark = pytest.mark.django_db
 

@@ -12,11 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django_tenants.utils import schema_context, tenant_context
 
+from shared_apps.accounts.signup import Signup, signup_create
 from tenant_apps.projects.models import Project, ProjectActivity
 from tenant_apps.projects.tasks import project_activity_record
 from tenants.celery_tasks import tenant_task_enqueue
 from tenants.models import TaskFailure, Tenant
-from tenants.services import Signup, signup_create
 from tests.factories import PASSWORD
 from tests.helpers import api, eventually, login
 from tests.plugins.celery_worker import Worker

@@ -550,6 +550,7 @@ export interface components {
             email: string;
             fullName: string;
             role: string;
+            permissions: components["schemas"]["PermissionEnum"][];
             tenant: components["schemas"]["TenantBrief"];
             impersonatedBy: components["schemas"]["UserBrief"] | null;
         };
@@ -641,6 +642,15 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Project"][];
         };
+        /**
+         * @description * `members.manage` - Invite, revoke and resend invitations; change roles and remove members
+         *     * `owners.manage` - The same for owners: invite, make, demote and remove them
+         *     * `billing.manage` - Start a plan checkout and open the billing portal
+         *     * `audit.read` - Read the organisation's audit log
+         *     * `exports.manage` - Request an export of the organisation's data and download it
+         * @enum {string}
+         */
+        PermissionEnum: "members.manage" | "owners.manage" | "billing.manage" | "audit.read" | "exports.manage";
         Project: {
             readonly id: number;
             name: string;

@@ -10,6 +10,7 @@ const me: Me = {
   email: "ada@acme.test",
   fullName: "Ada",
   role: "owner",
+  permissions: ["members.manage", "owners.manage", "billing.manage", "audit.read", "exports.manage"],
   tenant: { id: "t-1", name: "Acme", subdomain: "acme" },
   impersonatedBy: null,
 };

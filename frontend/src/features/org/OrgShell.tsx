@@ -8,13 +8,17 @@ import { LanguageSwitcher } from "@/components/LanguageSwitcher";
 import { SkipLink } from "@/components/SiteHeader";
 import { Alert, Button, Loading, cx } from "@/components/ui";
 import { getMe, logout } from "@/lib/api/endpoints";
-import type { Me, Role } from "@/lib/api/types";
+import type { Me, Permission, Role } from "@/lib/api/types";
 import { useSessionStatus } from "@/lib/auth/session";
+import { assignableRoles } from "./permissions";
 
 interface OrgContextValue {
   me: Me;
   reloadMe: () => void;
-  can: (action: "manageMembers" | "manageBilling") => boolean;
+  /** What the member may do here: `/me`'s `permissions`, the backend's own rules for their role. */
+  can: (permission: Permission) => boolean;
+  /** The roles they may give (invite with, or change a member to). */
+  assignableRoles: Role[];
 }
 
 const OrgContext = createContext<OrgContextValue | null>(null);
@@ -25,17 +29,12 @@ export function useOrg(): OrgContextValue {
   return value;
 }
 
-const RANK: Record<Role, number> = { member: 0, admin: 1, owner: 2 };
-export function rolesUpTo(role: Role): Role[] {
-  return (Object.keys(RANK) as Role[]).filter((r) => RANK[r] <= RANK[role]);
-}
-
 const NAV = [
   { href: "/", key: "dashboard" },
   { href: "/projects", key: "projects" },
   { href: "/files", key: "files" },
   { href: "/members", key: "members" },
-  { href: "/invitations", key: "invitations", needs: "manageMembers" },
+  { href: "/invitations", key: "invitations", needs: "members.manage" },
   { href: "/exports", key: "exports" },
   { href: "/billing", key: "billing" },
   { href: "/profile", key: "profile" },
@@ -97,11 +96,12 @@ export function OrgShell({ children }: { children: ReactNode }) {
     );
   }
 
-  const can: OrgContextValue["can"] = (action) =>
-    action === "manageMembers" ? me.role === "owner" || me.role === "admin" : me.role === "owner";
+  const can: OrgContextValue["can"] = (permission) => me.permissions.includes(permission);
 
   return (
-    <OrgContext.Provider value={{ me, reloadMe: () => setVersion((v) => v + 1), can }}>
+    <OrgContext.Provider
+      value={{ me, reloadMe: () => setVersion((v) => v + 1), can, assignableRoles: assignableRoles(me.permissions) }}
+    >
       <SkipLink />
       <ImpersonationBanner me={me} onEnd={signOut} />
       <header className="border-b border-slate-200 bg-white">

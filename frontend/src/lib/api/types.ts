@@ -19,6 +19,8 @@ type TenantSchema = TenantComponents["schemas"];
 type WithRole<T extends { role?: unknown }> = Omit<T, "role"> & (undefined extends T["role"] ? { role?: Role } : { role: Role });
 
 export type Role = TenantSchema["RoleEnum"];
+/** What a member may do in their organisation (`/me`'s `permissions`). */
+export type Permission = TenantSchema["PermissionEnum"];
 
 export type ApiErrorItem = TenantSchema["Error"];
 export type ApiErrorBody =

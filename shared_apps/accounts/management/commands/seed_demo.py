@@ -8,10 +8,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from shared_apps.accounts.models import User
+from shared_apps.accounts.signup import signup_create
 from tenants.hosts import tenant_host
 from tenants.models import Domain
 from tenants.selectors import tenant_url
-from tenants.services import signup_create
 
 DEMO_SUBDOMAIN = "demo"
 DEMO_OWNER = ("owner@demo.localhost", "demo-owner-password")

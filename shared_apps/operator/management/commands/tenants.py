@@ -1,4 +1,4 @@
-"""`manage.py tenants list|show|suspend|reactivate|delete`: the operator console on the command line."""
+"""`manage.py tenants list|show|suspend|reactivate|delete|migrate|migrations`: the operator console (CLI)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from shared_apps.memberships.selectors import member_list
 from shared_apps.operator.deletion import tenant_deletion_execute, tenant_deletion_schedule
 from shared_apps.operator.models import TenantDeletion
-from shared_apps.operator.selectors import subdomain_of, tenant_list, usage_history
+from shared_apps.operator.selectors import tenant_list, usage_history
 from shared_apps.operator.services import tenant_reactivate, tenant_suspend
-from tenants.hosts import tenant_host
+from tenants.hosts import subdomain_of, tenant_host
+from tenants.management.migrate_cli import add_migrate_arguments, raise_for_failures, write_report
+from tenants.migrator import failures_pending, migrate_tenants
 from tenants.models import Tenant
+from tenants.progress import ProgressBar
 
 
 def human_bytes(size: int) -> str:
@@ -64,6 +67,9 @@ class Command(BaseCommand):
         delete.add_argument("--reason", default="")
         delete.add_argument("--now", action="store_true", help="erase immediately instead of after the grace period")
         delete.add_argument("--yes", action="store_true", help="confirm --now")
+        migrate = sub.add_parser("migrate", help="bring every tenant schema up to the code's migrations")
+        add_migrate_arguments(migrate)
+        sub.add_parser("migrations", help="schemas whose last migration run failed, and why")
 
     def handle(self, *args: Any, **options: Any) -> None:
         handler = getattr(self, f"do_{options['action']}")
@@ -84,12 +90,27 @@ class Command(BaseCommand):
             raise CommandError(f"No organisation matches {ref!r}.")
         return found
 
+    def do_migrate(self, *, jobs: int, verify: bool, **_: Any) -> None:
+        report = migrate_tenants(jobs=jobs, verify=verify, on_progress=ProgressBar(self.stdout, "schemas"))
+        write_report(self, report)
+        if report.failures:
+            raise_for_failures(report)
+
+    def do_migrations(self, **_: Any) -> None:
+        failures = list(failures_pending())
+        if not failures:
+            self.stdout.write("Every schema is up to date with the last migration run.")
+            return
+        rows = [(f.tenant.schema_name, f.tenant.name or "pool", f.migration, f.failed_at, f.error) for f in failures]
+        self.stdout.write(table(["SCHEMA", "ORGANISATION", "MIGRATION", "FAILED AT", "ERROR"], rows))
+
     def do_list(self, *, search: str, status: str | None, **_: Any) -> None:
         tenants = tenant_list(search=search)
         if status:
             tenants = tenants.filter(status=status)
+        base = settings.SAAS_BASE_DOMAIN
         rows = [
-            (t.id, t.name, subdomain_of(t.primary_domain), t.status, t.plan_code, t.member_count,
+            (t.id, t.name, subdomain_of(t.primary_domain, base), t.status, t.plan_code, t.member_count,
              human_bytes(t.storage_bytes), f"{t.created_at:%Y-%m-%d}", t.last_activity or "-")
             for t in tenants
         ]  # fmt: skip
@@ -100,7 +121,8 @@ class Command(BaseCommand):
     def do_show(self, *, tenant: str, **_: Any) -> None:
         t: Any = self._find(tenant)
         details = [
-            ("id", t.id), ("name", t.name), ("subdomain", subdomain_of(t.primary_domain)), ("host", t.primary_domain),
+            ("id", t.id), ("name", t.name), ("subdomain", subdomain_of(t.primary_domain, settings.SAAS_BASE_DOMAIN)),
+            ("host", t.primary_domain),
             ("status", t.status), ("plan", t.plan_code), ("members", t.member_count),
             ("storage", f"{human_bytes(t.storage_bytes)} ({t.storage_bytes} bytes)"), ("schema", t.schema_name),
             ("created", f"{t.created_at:%Y-%m-%d %H:%M} UTC"), ("last activity", t.last_activity or "-"),

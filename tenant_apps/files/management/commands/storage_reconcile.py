@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import QuerySet
 
 from tenant_apps.files.storage_consistency import STORAGE_ERRORS, storage_reconcile
-from tenants.hosts import tenant_host
+from tenants.hosts import subdomain_of, tenant_host
 from tenants.models import Tenant
 from tenants.storage import tenant_prefix
 
@@ -102,4 +102,4 @@ class Command(BaseCommand):
 
 def _subdomain(tenant: Tenant) -> str:
     domain = tenant.domains.filter(is_primary=True).values_list("domain", flat=True).first()
-    return domain.split(".", 1)[0] if domain else str(tenant.id)
+    return subdomain_of(domain, settings.SAAS_BASE_DOMAIN) or str(tenant.id)

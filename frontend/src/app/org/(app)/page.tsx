@@ -13,7 +13,7 @@ export default function DashboardPage() {
     { href: "/projects", title: t("nav.projects"), text: t("dashboard.projectsText") },
     { href: "/files", title: t("nav.files"), text: t("dashboard.filesText") },
     { href: "/members", title: t("nav.members"), text: t("dashboard.membersText") },
-    ...(can("manageMembers")
+    ...(can("members.manage")
       ? [{ href: "/invitations", title: t("nav.invitations"), text: t("dashboard.invitationsText", { organisation }) }]
       : []),
     { href: "/exports", title: t("nav.exports"), text: t("dashboard.exportsText") },

@@ -28,7 +28,7 @@ export default function BillingPage() {
   const plans = useResource(listPlans);
   // Stripe's checkout or portal: pending (with what was asked for) until the browser has left for it.
   const { run, pending: redirecting, errors } = useAction<string>({ keepPendingOnSuccess: true });
-  const owner = can("manageBilling");
+  const owner = can("billing.manage");
 
   function go(target: string, call: () => Promise<RedirectUrl>) {
     void run(async () => {

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from "react";
 import { personLabel, useDates } from "@/components/format";
 import { AsyncContent, DataTable } from "@/components/data";
 import { Alert, Button, Card, EmptyState, FormAlert, PageHeader, SelectField, TextField } from "@/components/ui";
-import { rolesUpTo, useOrg } from "@/features/org/OrgShell";
+import { useOrg } from "@/features/org/OrgShell";
 import { createInvitation, listInvitations, resendInvitation, revokeInvitation } from "@/lib/api/endpoints";
 import type { Invitation, Role } from "@/lib/api/types";
 import { useAction } from "@/lib/useAction";
@@ -15,7 +15,7 @@ const FIELDS = ["email", "role"] as const;
 
 export default function InvitationsPage() {
   const t = useTranslations();
-  const { me, can } = useOrg();
+  const { can, assignableRoles } = useOrg();
   const dates = useDates();
   const invitations = useResource(listInvitations);
   const [email, setEmail] = useState("");
@@ -27,7 +27,7 @@ export default function InvitationsPage() {
   const { pending: busy, errors: rowErrors } = rows;
   const notice = form.notice ?? rows.notice;
 
-  if (!can("manageMembers")) return <Alert tone="info">{t("invitations.noPermission")}</Alert>;
+  if (!can("members.manage")) return <Alert tone="info">{t("invitations.noPermission")}</Alert>;
 
   function invite(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -83,7 +83,7 @@ export default function InvitationsPage() {
               onChange={(e) => setRole(e.target.value as Role)}
               errors={formErrors?.fields.role}
             >
-              {rolesUpTo(me.role).map((r) => (
+              {assignableRoles.map((r) => (
                 <option key={r} value={r}>
                   {t(`roles.${r}`)}
                 </option>

@@ -4,7 +4,7 @@ import { useTranslations } from "next-intl";
 import { useDates } from "@/components/format";
 import { AsyncContent, DataTable } from "@/components/data";
 import { Alert, Button, EmptyState, FormAlert, PageHeader } from "@/components/ui";
-import { rolesUpTo, useOrg } from "@/features/org/OrgShell";
+import { useOrg } from "@/features/org/OrgShell";
 import { listMembers, removeMember, updateMember } from "@/lib/api/endpoints";
 import type { Member, Role } from "@/lib/api/types";
 import { useAction } from "@/lib/useAction";
@@ -12,11 +12,11 @@ import { useResource } from "@/lib/useResource";
 
 export default function MembersPage() {
   const t = useTranslations();
-  const { me, can } = useOrg();
+  const { me, can, assignableRoles } = useOrg();
   const dates = useDates();
   const members = useResource(listMembers);
   const { run, pending: busy, errors, notice, setNotice } = useAction<Member["id"]>();
-  const manage = can("manageMembers");
+  const manage = can("members.manage");
 
   function changeRole(member: Member, role: Role) {
     void run(async () => {
@@ -57,8 +57,7 @@ export default function MembersPage() {
               {list.map((member) => {
                 const name = member.fullName || member.email;
                 const isMe = member.id === me.id || member.email === me.email;
-                // Nobody grants above their own role, and only owners touch other owners.
-                const editable = manage && !isMe && (me.role === "owner" || member.role !== "owner");
+                const editable = manage && !isMe && (can("owners.manage") || member.role !== "owner");
                 return (
                   <tr key={member.id}>
                     <td className="px-4 py-3 font-medium text-slate-900">
@@ -74,7 +73,7 @@ export default function MembersPage() {
                           onChange={(e) => changeRole(member, e.target.value as Role)}
                           className="rounded-md border-0 py-1 pr-8 pl-2 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600"
                         >
-                          {rolesUpTo(me.role).map((role) => (
+                          {assignableRoles.map((role) => (
                             <option key={role} value={role}>
                               {t(`roles.${role}`)}
                             </option>

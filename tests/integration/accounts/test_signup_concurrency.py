@@ -12,7 +12,7 @@ from shared_apps.accounts.models import User
 from shared_apps.memberships.models import Membership
 from tenants.models import Domain, Tenant
 from tests.helpers import PUBLIC
-from tests.integration.tenants.test_signup import GOOD, _schemas, _table_exists
+from tests.integration.accounts.test_signup import GOOD, _schemas, _table_exists
 
 
 def _concurrently(bodies: list[dict[str, Any]]) -> list[Any]:

@@ -11,7 +11,9 @@ from rest_framework.request import Request
 
 from shared_apps.accounts.models import User
 from shared_apps.accounts.tokens import TokenInvalidError, access_token_decode, tenant_claim
-from shared_apps.memberships.models import Membership
+from tenants.routed import routed_tenant
+
+from .models import Membership
 
 
 class TokenNotValid(exceptions.AuthenticationFailed):
@@ -37,7 +39,7 @@ class TenantJWTAuthentication(BaseAuthentication):
         except TokenInvalidError as exc:
             raise TokenNotValid() from exc
 
-        tenant = getattr(request._request, "tenant", None)
+        tenant = routed_tenant(request)
         if token.get("tid") != tenant_claim(tenant):
             raise TokenNotValid()
         user_id = token.get("user_id")
@@ -65,7 +67,7 @@ class TenantJWTAuthentication(BaseAuthentication):
 class TenantJWTScheme(OpenApiAuthenticationExtension):
     """Documents the bearer scheme in the OpenAPI schema."""
 
-    target_class = "tenants.authentication.TenantJWTAuthentication"
+    target_class = "shared_apps.memberships.authentication.TenantJWTAuthentication"
     name = "tenantJWT"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:

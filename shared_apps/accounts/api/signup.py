@@ -1,3 +1,5 @@
+"""Signup on the public host: a new account and its organisation, and the live subdomain check of the form."""
+
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
@@ -7,11 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from saas.api.ratelimit import client_ip, rate_limit
-from shared_apps.accounts.services import email_verification_send
+from tenants.hosts import SUBDOMAIN_MESSAGES
+from tenants.selectors import subdomain_availability, tenant_url
 
-from ..hosts import SUBDOMAIN_MESSAGES
-from ..selectors import subdomain_availability, tenant_url
-from ..services import signup_create
+from ..services import email_verification_send
+from ..signup import signup_create
 from .serializers import (
     SignupInputSerializer,
     SignupOutputSerializer,
@@ -37,7 +39,7 @@ class SignupView(APIView):
         data.is_valid(raise_exception=True)
         signup = signup_create(**data.validated_data)
         email_verification_send(request=request._request, user=signup.user)
-        subdomain = signup.host.split(".", 1)[0]
+        subdomain = data.validated_data["subdomain"]
         body = {
             "tenant": {
                 "id": signup.tenant.id,

@@ -1,6 +1,11 @@
+"""Signup: a new account owning a new organisation, and an existing account adding another organisation.
+
+Reads downward: the account (accounts.services), the provisioned tenant (tenants.provisioning) and the
+owner's membership (memberships.services), in one transaction.
+"""
+
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -10,17 +15,15 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from shared_apps.accounts.models import User
-from shared_apps.accounts.services import user_create
 from shared_apps.memberships.models import Membership
 from shared_apps.memberships.services import membership_create
+from tenants.hosts import SUBDOMAIN_MESSAGES, SubdomainProblem, tenant_host
+from tenants.models import Tenant
+from tenants.outbox import outbox_enqueue
+from tenants.provisioning import tenant_provision
 
-from .hosts import SUBDOMAIN_MESSAGES, SubdomainProblem, tenant_host
-from .models import Tenant
-from .outbox import outbox_enqueue
-from .provisioning import tenant_provision
-
-logger = logging.getLogger(__name__)
+from .models import User
+from .services import user_create
 
 EMAIL_TAKEN_MESSAGE = (
     "An account with this email already exists. Sign in, then create the organisation from your account."

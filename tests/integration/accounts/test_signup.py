@@ -8,11 +8,11 @@ import pytest
 from django.test import Client
 
 from shared_apps.accounts.models import User
+from shared_apps.accounts.signup import Signup
 from shared_apps.memberships.models import Membership
 from tenants.db import connection
 from tenants.models import Domain, Tenant
 from tenants.provisioning import pool_fill, pool_size
-from tenants.services import Signup
 
 pytestmark = pytest.mark.django_db
 
