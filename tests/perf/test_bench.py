@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -151,7 +152,13 @@ def _ensure_wrk() -> str:
 
 
 def _requests_per_second(
-    settings_module: str, host: str, schema: str, extra_env: dict[str, str] | None = None
+    settings_module: str,
+    host: str,
+    schema: str,
+    extra_env: dict[str, str] | None = None,
+    script: Path | None = None,
+    seconds: int = 6,
+    warmup: int = 2,
 ) -> float:
     port = _free_port()
     env = {
@@ -194,9 +201,11 @@ def _requests_per_second(
         assert answer.status == 200, f"{settings_module}: {answer.status} {answer.read()[:500]!r}"
         probe.close()
         wrk = _ensure_wrk()
-        subprocess.run([wrk, "-t2", "-c8", "-d2s", "-H", f"Host: {host}", url], check=True, capture_output=True)
+        # A script picks the Host per request (random organisations); without one, every request is `host`.
+        target = ["-s", str(script)] if script else ["-H", f"Host: {host}"]
+        subprocess.run([wrk, "-t2", "-c8", f"-d{warmup}s", *target, url], check=True, capture_output=True, env=env)
         out = subprocess.run(
-            [wrk, "-t2", "-c8", "-d6s", "-H", f"Host: {host}", url], check=True, capture_output=True, text=True
+            [wrk, "-t2", "-c8", f"-d{seconds}s", *target, url], check=True, capture_output=True, text=True, env=env
         ).stdout
         assert "Non-2xx" not in out, out
         return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
@@ -334,3 +343,64 @@ def test_d_signup_to_ready_does_not_grow_with_tenant_count(request: Any) -> None
         )
     )
     assert large <= 1.5 * small, "floor: within 1.5x"
+
+
+def _random_hosts_script(path: Path, hosts: list[str]) -> Path:
+    """wrk: each request to a random one of `hosts` (a fixed seed, so every run draws alike)."""
+    listed = ",".join(f'"{host}"' for host in hosts)
+    path.write_text(
+        f"local hosts = {{{listed}}}\nmath.randomseed(20261202)\n"
+        'request = function() return wrk.format("GET", "/bench/", {["Host"] = hosts[math.random(#hosts)]}) end\n'
+    )
+    return path
+
+
+RANDOM_TENANTS = int(os.environ.get("BENCH_RANDOM_TENANTS", "10000"))
+
+
+def test_g_random_tenant_requests_per_second_stay_flat_with_the_organisation_count(tmp_path: Path) -> None:
+    """Issue 14, item 4: every request to a random organisation, 10 of them vs 10,000 (real schemas).
+
+    Steady state: the warm-up is long enough for each worker to have seen most hosts (a new worker serving
+    10,000 organisations starts cold whatever the code does). Two rows for the many-organisation case: the
+    default bound on schemas per connection (TENANT_CONNECTION_MAX_SCHEMAS, which keeps backend memory
+    bounded and so reloads the catalog of most schemas it serves), and no bound (the catalog stays warm).
+    """
+    _bulk_tenants(RANDOM_TENANTS)
+    hosts = list(
+        Domain.objects.filter(domain__startswith="filler-").order_by("domain").values_list("domain", flat=True)
+    )
+    assert len(hosts) >= RANDOM_TENANTS - 10, len(hosts)
+    few, many = (
+        _random_hosts_script(tmp_path / "few.lua", hosts[:10]),
+        _random_hosts_script(tmp_path / "all.lua", hosts),
+    )
+    schema = Tenant.objects.get(domains__domain=hosts[0]).schema_name
+    warm = max(2, len(hosts) // 250)  # ~4 requests per host and worker at ~1,000 req/s
+    unbounded = {"TENANT_CONNECTION_MAX_SCHEMAS": str(10 * len(hosts))}
+    variants: dict[str, tuple[Path, dict[str, str] | None]] = {
+        "few": (few, None), "many": (many, None), "many_unbounded": (many, unbounded)
+    }  # fmt: skip
+    rps: dict[str, float] = {}
+    for name in ("few", "many", "many_unbounded", "many_unbounded", "many", "few"):  # mirrored
+        script, extra = variants[name]
+        measured = _requests_per_second("tests.perf.settings_ours", hosts[0], schema, extra, script, 10, warm)
+        rps[name] = max(rps.get(name, 0.0), measured)
+    ratio, unbounded_ratio = rps["many"] / rps["few"], rps["many_unbounded"] / rps["few"]
+    RESULTS.append(
+        table(
+            "(g) requests/s, a random organisation per request, one tenant-table read, gunicorn 2 sync workers, "
+            f"wrk -t2 -c8 -d10s after {warm}s of warm-up, best of 2",
+            [
+                ("10 organisations", f"{rps['few']:.0f}", "1.00x"),
+                (f"{len(hosts):,} organisations", f"{rps['many']:.0f}", f"{ratio:.2f}x"),
+                (
+                    f"{len(hosts):,}, no bound on schemas per connection",
+                    f"{rps['many_unbounded']:.0f}",
+                    f"{unbounded_ratio:.2f}x",
+                ),
+            ],
+            ("organisations", "req/s", "ratio"),
+        )
+    )
+    assert ratio >= 0.85, "floor: random-tenant req/s at 10,000 organisations >= 0.85x at 10"
