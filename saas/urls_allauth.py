@@ -21,6 +21,7 @@ from allauth.headless.account import views as account
 from allauth.headless.base import views as base
 from allauth.headless.base.views import APIView
 from allauth.headless.constants import Client
+from allauth.headless.mfa import views as mfa
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -69,16 +70,36 @@ def _account_patterns() -> list[URLPattern | URLResolver]:
     return [path("auth/", include(auth)), path("account/", include(manage))]
 
 
+def _mfa_patterns() -> list[URLPattern | URLResolver]:
+    """TOTP and recovery codes (settings.MFA_SUPPORTED_TYPES): setting them up, and the second factor of
+    allauth's own login and reauthentication. Listed here rather than allauth's build_urlpatterns so each
+    answers 405 like the others, and so WebAuthn adds nothing until it is listed."""
+    auth = [
+        path("2fa/authenticate", _view(mfa.AuthenticateView), name="authenticate"),
+        path("2fa/reauthenticate", _view(mfa.ReauthenticateView), name="reauthenticate"),
+    ]
+    authenticators = [
+        path("totp", _view(mfa.ManageTOTPView), name="manage_totp"),
+        path("recovery-codes", _view(mfa.ManageRecoveryCodesView), name="manage_recovery_codes"),
+    ]
+    manage: list[URLPattern | URLResolver] = [
+        path("authenticators", _view(mfa.AuthenticatorsView), name="authenticators"),
+        path("authenticators/", include(authenticators)),
+    ]
+    return [path("auth/", include(auth)), path("account/", include(manage))]
+
+
 def _app_patterns() -> list[URLPattern | URLResolver]:
     patterns: list[URLPattern | URLResolver] = [
         path("config", _view(base.ConfigView), name="config"),
         path("", include((_account_patterns(), "headless"), namespace="account")),
     ]
-    # Social login, MFA and user sessions: mounted as allauth builds them once their app is installed
-    # (none is yet). The audit test lists every mounted path, so enabling one fails it until audited.
+    if allauth_settings.MFA_ENABLED:
+        patterns.append(path("", include((_mfa_patterns(), "headless"), namespace="mfa")))
+    # Social login and user sessions: mounted as allauth builds them once their app is installed (none
+    # is yet). The audit test lists every mounted path, so enabling one fails it until audited.
     optional = [
         (allauth_settings.SOCIALACCOUNT_ENABLED, "socialaccount"),
-        (allauth_settings.MFA_ENABLED, "mfa"),
         (allauth_settings.USERSESSIONS_ENABLED, "usersessions"),
     ]
     for enabled, name in optional:

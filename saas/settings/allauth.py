@@ -61,6 +61,13 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": f"{max(1, _m)}/180s/key",
 }
 
+# MFA (allauth.mfa, shared app: authenticators live in the public schema with the users). TOTP and
+# recovery codes are managed through allauth's headless authenticator endpoints; the second login step is
+# ours (POST /api/v1/auth/mfa/, shared_apps/accounts/mfa.py). WebAuthn/passkeys come later.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Shown in the authenticator app next to the account's email (same name as in shared_apps.accounts.adapters).
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="SaaS Kit")
+
 # Invitations (shared_apps.memberships.invitations): how long a link works. The seat limit comes from
 # ENTITLEMENTS (saas/settings/billing.py).
 INVITATION_TTL_HOURS = env.int("INVITATION_TTL_HOURS", default=72)

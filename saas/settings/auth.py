@@ -47,6 +47,7 @@ RATE_LIMIT_MULTIPLIER = max(1, env.int("RATE_LIMIT_MULTIPLIER", default=1))
 RATE_LIMITS = {
     "login_ip": (20, 60),
     "login_email": (10, 300),
+    "mfa": (20, 300),  # second-step codes per client address (each mfaToken also allows only 5)
     "signup_ip": (10, 3600),  # new organisations (signup, and an account's "new organisation") per address
     "signup_email": (3, 3600),  # signups naming one address: no mail-bombing someone through our emails
     "admin_login_ip": (10, 300),  # /admin/: the most privileged login

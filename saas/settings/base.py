@@ -29,6 +29,7 @@ SHARED_APPS = [
     # Accounts are global: allauth's EmailAddress rows live in the public schema with the users.
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "allauth.headless",
 ]
 # Each organisation's own data. Add your app here (see README, "Add a tenant app").

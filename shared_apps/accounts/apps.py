@@ -5,3 +5,8 @@ class AccountsConfig(AppConfig):
     name = "shared_apps.accounts"
     label = "accounts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import mfa_audit  # imports allauth.mfa's models: only once the registry is ready
+
+        mfa_audit.connect()

@@ -54,6 +54,19 @@ class LoginOutputSerializer(TokenPairSerializer):
     role = StrictCharField(required=False, help_text="On a tenant host: the role in this organisation.")
 
 
+class MfaChallengeSerializer(serializers.Serializer):
+    """A login of an account with MFA: no tokens yet, the second step (`POST /api/v1/auth/mfa/`) issues them."""
+
+    mfa_required = serializers.BooleanField()
+    mfa_token = StrictCharField(help_text="Presented with the code; works on this host for 5 minutes, 5 attempts.")
+    methods = serializers.ListField(child=serializers.ChoiceField(choices=["recovery_codes", "totp"]))
+
+
+class MfaInputSerializer(serializers.Serializer):
+    mfa_token = StrictCharField(max_length=1024)
+    code = StrictCharField(max_length=64, help_text="A code from the authenticator app, or an unused recovery code.")
+
+
 class MeSerializer(UserSerializer):
     role = StrictCharField()
     # What this role may do here (shared_apps.memberships.actions): clients show and hide by it.

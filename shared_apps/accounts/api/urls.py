@@ -7,6 +7,7 @@ auth_public = [
     path("login/", views.LoginView.as_view(), name="auth-login"),
     path("refresh/", views.RefreshView.as_view(), name="auth-refresh"),
     path("logout/", views.LogoutView.as_view(), name="auth-logout"),
+    path("mfa/", views.MfaView.as_view(), name="auth-mfa"),
 ]
 auth_tenant = [*auth_public, path("handoff/", views.HandoffRedeemView.as_view(), name="auth-handoff")]
 account = [

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +19,7 @@ from saas.api.openapi import error_response
 from saas.api.pagination import PageNumberPagination
 from saas.api.ratelimit import client_ip, rate_limit
 from shared_apps.accounts.login_codes import LoginCodeInvalidError, login_code_create, login_code_redeem
+from shared_apps.accounts.mfa import MfaChallengeError, mfa_challenge_create, mfa_challenge_verify, mfa_enabled
 from shared_apps.accounts.models import LoginCode, User, normalise_email
 from shared_apps.accounts.signals import RefreshRefusedError, handoff_redeemed
 from shared_apps.accounts.signup import tenant_create
@@ -45,6 +46,8 @@ from .serializers import (
     LoginInputSerializer,
     LoginOutputSerializer,
     MeSerializer,
+    MfaChallengeSerializer,
+    MfaInputSerializer,
     RefreshInputSerializer,
     TenantCreateInputSerializer,
     TokenPairSerializer,
@@ -107,13 +110,33 @@ class PublicEndpoint(APIView):
     permission_classes = ()
 
 
+class MfaTokenRefused(exceptions.APIException):
+    """The mfaToken is a credential, like a handoff code: one that no longer works is a 401 (sign in again)."""
+
+    status_code = status.HTTP_401_UNAUTHORIZED
+
+
+def _mfa_refused(exc: MfaChallengeError) -> exceptions.APIException:
+    if exc.code == "invalid_code":  # the token is fine, the code is not: try another one
+        return exceptions.ValidationError({"code": [exceptions.ErrorDetail(exc.detail, code=exc.code)]})
+    return MfaTokenRefused(detail=exc.detail, code=exc.code)
+
+
+_LOGIN_RESPONSE = PolymorphicProxySerializer(
+    component_name="LoginResponse",
+    serializers=[LoginOutputSerializer, MfaChallengeSerializer],
+    resource_type_field_name=None,
+)
+
+
 class LoginView(PublicEndpoint):
     """Sign in. On a tenant host: a token for that organisation, members only. On the public host: the
-    account token (tenant claim "public") for the organisation switcher and operators."""
+    account token (tenant claim "public") for the organisation switcher and operators. An account with
+    MFA gets no tokens here: `{mfaRequired: true, mfaToken, methods}`, then `POST /api/v1/auth/mfa/`."""
 
     @extend_schema(
         request=LoginInputSerializer,
-        responses={200: LoginOutputSerializer, 401: error_response(401), 403: error_response(403)},
+        responses={200: _LOGIN_RESPONSE, 401: error_response(401), 403: error_response(403)},
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:
@@ -132,6 +155,43 @@ class LoginView(PublicEndpoint):
         if tenant is not None:
             membership = membership_for(tenant=tenant, user_id=user.id)
             if membership is None:
+                raise InvalidCredentials
+        if mfa_enabled(user):
+            challenge = mfa_challenge_create(user=user, tenant=tenant)
+            body = {"mfa_required": True, "mfa_token": challenge.token, "methods": challenge.methods}
+            return Response(MfaChallengeSerializer(body).data)
+        pair = token_pair_issue(user=user, tenant=tenant, membership=membership)
+        return session_response(pair, user, membership)
+
+
+class MfaView(PublicEndpoint):
+    """The second step of a login with MFA: the login's `mfaToken` and a TOTP or recovery code give the
+    same answer as a password login. A wrong code (or a used recovery code, or a TOTP code used already):
+    400 `invalid_code` (attr `code`). A token that no longer works answers 401, and the client signs in
+    again: `mfa_token_invalid` (tampered, from another host, already redeemed), `mfa_token_expired`
+    (older than 5 minutes), `mfa_attempts_exceeded` (5 wrong codes). Codes per client address are limited
+    too (scope `mfa`: 429)."""
+
+    @extend_schema(
+        request=MfaInputSerializer,
+        responses={200: LoginOutputSerializer, 400: error_response(400), 401: error_response(401)},
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        data = MfaInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rate_limit("mfa", client_ip(request._request))
+        tenant = routed_tenant(request)
+        try:
+            user = mfa_challenge_verify(
+                token=data.validated_data["mfa_token"], code=data.validated_data["code"], tenant=tenant
+            )
+        except MfaChallengeError as exc:
+            raise _mfa_refused(exc) from exc
+        membership = None
+        if tenant is not None:
+            membership = membership_for(tenant=tenant, user_id=user.id)
+            if membership is None:  # removed from the organisation since the password step
                 raise InvalidCredentials
         pair = token_pair_issue(user=user, tenant=tenant, membership=membership)
         return session_response(pair, user, membership)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import users, views
 
 operator = [
     path("tenants/", views.TenantListView.as_view(), name="operator-tenants"),
@@ -17,6 +17,7 @@ operator = [
         name="operator-tenant-impersonate",
     ),
     path("tenants/<uuid:tenant_id>/data/", views.TenantDataView.as_view(), name="operator-tenant-data"),
+    path("users/<int:user_id>/mfa/reset/", users.UserMfaResetView.as_view(), name="operator-user-mfa-reset"),
     path("audit/", views.AuditListView.as_view(), name="operator-audit"),
     path("deletions/", views.DeletionListView.as_view(), name="operator-deletions"),
     path("dead-letters/", views.DeadLetterListView.as_view(), name="operator-dead-letters"),

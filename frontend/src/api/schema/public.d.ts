@@ -50,7 +50,8 @@ export interface paths {
         put?: never;
         /**
          * @description Sign in. On a tenant host: a token for that organisation, members only. On the public host: the
-         *     account token (tenant claim "public") for the organisation switcher and operators.
+         *     account token (tenant claim "public") for the organisation switcher and operators. An account with
+         *     MFA gets no tokens here: `{mfaRequired: true, mfaToken, methods}`, then `POST /api/v1/auth/mfa/`.
          */
         post: operations["v1AuthLoginCreate"];
         delete?: never;
@@ -70,6 +71,30 @@ export interface paths {
         put?: never;
         /** @description End the session: the token's whole family is revoked and the refresh cookie cleared (204, also when the token was already unusable). Without `refresh` in the body the `refresh_token` cookie is used, and then the request must carry the header `X-Requested-With` (any value); without it: 403 `csrf_header_missing`, and nothing changes. Clients that send the token in the body need no header. */
         post: operations["v1AuthLogoutCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description The second step of a login with MFA: the login's `mfaToken` and a TOTP or recovery code give the
+         *     same answer as a password login. A wrong code (or a used recovery code, or a TOTP code used already):
+         *     400 `invalid_code` (attr `code`). A token that no longer works answers 401, and the client signs in
+         *     again: `mfa_token_invalid` (tampered, from another host, already redeemed), `mfa_token_expired`
+         *     (older than 5 minutes), `mfa_attempts_exceeded` (5 wrong codes). Codes per client address are limited
+         *     too (scope `mfa`: 429).
+         */
+        post: operations["v1AuthMfaCreate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -387,6 +412,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/operator/users/{userId}/mfa/reset/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Remove every MFA authenticator (TOTP, recovery codes) of the account: it signs in with its password alone until it sets MFA up again. Audited (`mfa.reset`); 204 also when it had none. */
+        post: operations["v1OperatorUsersMfaResetCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/signup/": {
         parameters: {
             query?: never;
@@ -590,6 +632,25 @@ export interface components {
             user: components["schemas"]["User"];
             /** @description On a tenant host: the role in this organisation. */
             role?: string;
+        };
+        LoginResponse: components["schemas"]["LoginOutput"] | components["schemas"]["MfaChallenge"];
+        /**
+         * @description * `recovery_codes` - recovery_codes
+         *     * `totp` - totp
+         * @enum {string}
+         */
+        MethodsEnum: "recovery_codes" | "totp";
+        /** @description A login of an account with MFA: no tokens yet, the second step (`POST /api/v1/auth/mfa/`) issues them. */
+        MfaChallenge: {
+            mfaRequired: boolean;
+            /** @description Presented with the code; works on this host for 5 minutes, 5 attempts. */
+            mfaToken: string;
+            methods: components["schemas"]["MethodsEnum"][];
+        };
+        MfaInputRequest: {
+            mfaToken: string;
+            /** @description A code from the authenticator app, or an unused recovery code. */
+            code: string;
         };
         OperatorTenant: {
             /** Format: uuid */
@@ -1187,7 +1248,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LoginOutput"];
+                    "application/json": components["schemas"]["LoginResponse"];
                 };
             };
             /** @description Invalid input (`validation_error`, `attr` names the field) or a body that cannot be read (`client_error`: `parse_error` for malformed or too deeply nested JSON, `too_many_fields`, `too_many_files`). */
@@ -1326,6 +1387,123 @@ export interface operations {
             };
             /** @description Authenticated but not allowed (`permission_denied`, `tenant_suspended`, `email_not_verified`, ...). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No such object, or one of another organisation (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The method is not allowed on this path (`method_not_allowed`). */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No representation matches the Accept header (`not_acceptable`). */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The request body is over the limit (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`, `throttled`); Retry-After says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description A bug on our side (`error`); never details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+            /** @description A dependency is down (`database_unavailable`, `storage_unavailable`, `payment_provider_unavailable`, `cache_unavailable`, `broker_unavailable`, `mail_unavailable`, ...); Retry-After says when to try again when that is known. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+        };
+    };
+    v1AuthMfaCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginOutput"];
+                };
+            };
+            /** @description Invalid input (`validation_error`, `attr` names the field) or a body that cannot be read (`client_error`: `parse_error` for malformed or too deeply nested JSON, `too_many_fields`, `too_many_files`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse400"];
+                };
+            };
+            /** @description Not authenticated, or the token is not valid on this host (`not_authenticated`, `authentication_failed`, `token_not_valid`, `invalid_credentials`, ...). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3312,6 +3490,120 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponse400"];
                 };
+            };
+            /** @description Not authenticated, or the token is not valid on this host (`not_authenticated`, `authentication_failed`, `token_not_valid`, `invalid_credentials`, ...). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed (`permission_denied`, `tenant_suspended`, `email_not_verified`, ...). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No such object, or one of another organisation (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The method is not allowed on this path (`method_not_allowed`). */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No representation matches the Accept header (`not_acceptable`). */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The request body is over the limit (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`, `throttled`); Retry-After says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description A bug on our side (`error`); never details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+            /** @description A dependency is down (`database_unavailable`, `storage_unavailable`, `payment_provider_unavailable`, `cache_unavailable`, `broker_unavailable`, `mail_unavailable`, ...); Retry-After says when to try again when that is known. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+        };
+    };
+    v1OperatorUsersMfaResetCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not authenticated, or the token is not valid on this host (`not_authenticated`, `authentication_failed`, `token_not_valid`, `invalid_credentials`, ...). */
             401: {
