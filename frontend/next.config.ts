@@ -11,6 +11,9 @@ const nextConfig: NextConfig = {
   // A self-contained server for the production image (deploy/frontend.Dockerfile).
   output: "standalone",
   poweredByHeader: false,
+  // One line per request: Django logs every /api and /_allauth request (with its request id) after the
+  // route handler forwards it, so Next.js logging them too would print each one twice.
+  logging: { incomingRequests: { ignore: [/^\/api\//, /^\/_allauth\//] } },
   reactStrictMode: true,
   // CSP, X-Frame-Options and Referrer-Policy (no-referrer where the URL carries a token): src/lib/securityHeaders.ts.
   async headers() {

@@ -1,7 +1,8 @@
 from .env import env
 
 # EMAIL_URL (smtp://user:pass@host:port, smtp+tls://..., consolemail://) becomes Django 6.1's MAILERS.
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+# Empty counts as unset (the development .env.example leaves it empty for `make dev`'s mail catcher).
+_email = env.email_url_config(env.str("EMAIL_URL", default="") or "consolemail://")
 # Seconds for the SMTP connect and for each reply (issue 12, item 6): a black-holed mail server fails the
 # send (SMTPServerDisconnected, retried by the task) instead of holding a worker for the OS's TCP timeout.
 # Mail is sent by the worker, never inside a request. MAILERS' own option: Django 6.1 refuses
