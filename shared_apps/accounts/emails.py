@@ -7,9 +7,11 @@ host), never from the request's Host header, so an attacker-supplied host never 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
 from tenants.models import Tenant
 from tenants.outbox import outbox_enqueue
@@ -32,6 +34,42 @@ def email_render(*, template_prefix: str, context: dict[str, Any]) -> tuple[str,
     subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).splitlines()).strip()
     body = render_to_string(f"{template_prefix}_message.txt", context).strip() + "\n"
     return subject, body
+
+
+_LINK_LINE = re.compile(r"^\s*(https?://\S+)\s*$")
+
+
+def email_html(*, subject: str, body: str) -> str:
+    """The HTML part of a message, made from its plain text (the one we write and test): each paragraph
+    as a paragraph, and a line that is only a link as a button with the link under it. Every email gets
+    one, allauth's too, without a second template per message to keep in step."""
+    blocks: list[dict[str, str]] = []
+    for paragraph in re.split(r"\n\s*\n", body.strip()):
+        text: list[str] = []
+        for line in paragraph.splitlines():
+            if match := _LINK_LINE.match(line):
+                if text:
+                    blocks.append({"text": "\n".join(text)})
+                    text = []
+                blocks.append({"url": match.group(1), "label": _link_label(match.group(1))})
+            else:
+                text.append(line)
+        if text:
+            blocks.append({"text": "\n".join(text)})
+    return render_to_string("accounts/email/layout.html", {"subject": subject, "blocks": blocks})
+
+
+def _link_label(url: str) -> str:
+    """The button's words, from what the link does (the text around it says the rest)."""
+    path = url.split("://", 1)[-1].partition("/")[2]
+    for prefix, label in (
+        ("accept-invite", gettext("Accept the invitation")),
+        ("reset-password", gettext("Reset your password")),
+        ("verify-email", gettext("Verify your email address")),
+    ):
+        if path.startswith(prefix):
+            return label
+    return gettext("Open")
 
 
 def email_queue(*, to: list[str], subject: str, body: str) -> None:

@@ -6,8 +6,9 @@ import smtplib
 
 from celery import Task, shared_task
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 
+from shared_apps.accounts.emails import email_html
 from tenants.outbox import task_once
 
 
@@ -33,4 +34,7 @@ def email_send(self: Task, *, to: list[str], subject: str, body: str) -> int:
             return 0
         domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or settings.SAAS_BASE_DOMAIN
         headers = {"Message-ID": f"<{task_id}@{domain}>"} if task_id else None
-        return EmailMessage(subject=subject, body=body, to=to, headers=headers).send()
+        message = EmailMultiAlternatives(subject=subject, body=body, to=to, headers=headers)
+        # Rendered here, not queued: messages already in the outbox get their HTML part too.
+        message.attach_alternative(email_html(subject=subject, body=body), "text/html")
+        return message.send()

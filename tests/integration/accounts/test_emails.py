@@ -90,3 +90,21 @@ def test_links_come_from_the_tenant_domain_or_the_base_domain(acme: Signup) -> N
         context={"organisation_name": "Acme", "inviter_name": "Ann", "role": "admin", "accept_url": "URL"},
     )
     assert subject == "Ann invited you to join Acme" and "URL" in body
+
+
+@pytest.mark.django_db
+def test_every_email_has_an_html_part_made_from_its_text(smtp_sink: SmtpSink) -> None:
+    link = "http://acme.localhost/accept-invite?token=" + "Ab3=" * 30  # long enough to be folded in transit
+    body = f"Ann invited you to join Acme as admin.\n\nAccept the invitation:\n{link}\n\nSee <you> & soon\n"
+    with override_settings(MAILERS=_smtp(smtp_sink.port)):
+        email_send.apply(kwargs={"to": ["html@example.test"], "subject": "Join Acme", "body": body})
+    message = smtp_sink.wait_for(to="html@example.test", timeout=5)
+    assert message.get_content_type() == "multipart/alternative"
+    assert body_of(message).replace("\r\n", "\n") == body  # the text part is the message as written (CRLF: SMTP)
+    html_part = message.get_body(preferencelist=("html",))
+    assert html_part is not None
+    html = str(html_part.get_content())
+    assert "<title>Join Acme</title>" in html
+    assert f'<a href="{link}"' in html and ">Accept the invitation</a>" in html  # the link whole, as a button
+    assert '<p style="margin:0 0 16px">See &lt;you&gt; &amp; soon</p>' in html  # text is escaped
+    assert "Accept the invitation:<" in html
