@@ -35,6 +35,14 @@ class Tenant(TenantMixin):
     schema_status = models.CharField(
         max_length=20, choices=SchemaStatus.choices, default=SchemaStatus.READY, db_index=True
     )
+    # Organisation settings (PATCH /api/v1/organisation/, shared_apps/memberships/organisation.py).
+    # Members without MFA get 403 `mfa_setup_required` on the API (shared_apps/memberships/authentication.py).
+    require_mfa = models.BooleanField(default=False, db_default=False)
+    # Storage keys under the tenant's prefix (tenants/storage.py): the logo served (the resized copy, "" =
+    # none) and the original a resize task is working on ("" = none); the newest upload wins.
+    # db_default as well: processes of the previous release insert tenants without these columns mid-deploy.
+    logo_key = models.CharField(max_length=300, blank=True, default="", db_default="")
+    logo_source_key = models.CharField(max_length=300, blank=True, default="", db_default="")
 
     # Schemas are created by tenants.provisioning (pool or fast path), never on save().
     auto_create_schema = False

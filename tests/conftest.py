@@ -28,7 +28,7 @@ from tenants.provisioning import pool_fill, public_tenant_ensure
 from tenants.routing import resolver
 from tests.factories import PASSWORD, UserFactory
 
-pytest_plugins = ["tests.plugins.smtp", "tests.plugins.celery_worker", "tests.plugins.s3"]
+pytest_plugins = ["tests.plugins.smtp", "tests.plugins.celery_worker", "tests.plugins.s3", "tests.plugins.oidc"]
 
 
 @pytest.fixture(scope="session")

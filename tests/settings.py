@@ -53,6 +53,9 @@ if os.environ.get("TEST_DATABASE_NAME"):
 if os.environ.get("TEST_MIGRATION_MODULES"):
     MIGRATION_MODULES = json.loads(os.environ["TEST_MIGRATION_MODULES"])
 
+# The OpenID Connect provider of the tests (tests/plugins/oidc.py) runs over http on loopback.
+SSO_INSECURE_ISSUER_HOSTS = ["127.0.0.1"]
+
 # The SMTP sink runs in the test process: aiosmtpd logs every SMTP command at INFO, which buries a failing
 # test's own log lines.
 LOGGING["loggers"]["mail.log"] = {"level": "WARNING"}  # noqa: F405

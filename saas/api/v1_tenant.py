@@ -11,10 +11,12 @@ urlpatterns = [
     path("me/", include(accounts.me)),
     path("members/", include("shared_apps.memberships.api.urls")),
     path("invitations/", include("shared_apps.memberships.api.invitations")),
+    path("organisation/", include("shared_apps.memberships.api.organisation")),
     path("projects/", include("tenant_apps.projects.api.urls")),
     path("files/", include("tenant_apps.files.api.urls")),
     path("exports/", include("tenant_apps.exports.api.urls")),
     path("downloads/", DownloadView.as_view(), name="download"),
     path("billing/", include(billing.tenant)),
     path("audit/", include("shared_apps.memberships.api.audit")),
+    path("sso/", include("shared_apps.memberships.api.sso")),
 ]

@@ -39,6 +39,18 @@ REFRESH_COOKIE_PATH = "/api/v1/auth/"
 # One-time login links (account -> organisation handoff, operator impersonation).
 HANDOFF_CODE_TTL = timedelta(seconds=env.int("HANDOFF_CODE_TTL", default=60))
 
+# Per-organisation SSO (shared_apps/memberships/sso.py). Client secrets are encrypted at rest (Fernet) with a
+# key derived from this value; comma-separated values rotate keys (the first encrypts, every one decrypts).
+# Empty in production: SSO cannot be configured (503 `sso_unavailable`). Development derives one.
+SSO_ENCRYPTION_KEY = env.str("SSO_ENCRYPTION_KEY", default="") or (
+    sha256(f"sso:{SECRET_KEY}".encode()).hexdigest() if DEBUG else ""
+)
+# Issuer hosts allowed over plain http and on private or loopback addresses (tests, development); every other
+# issuer must use https and resolve to public addresses only, so owners cannot aim the server at the private network.
+SSO_INSECURE_ISSUER_HOSTS = [
+    host.lower() for host in env.list("SSO_INSECURE_ISSUER_HOSTS", default=["127.0.0.1"] if DEBUG else [])
+]
+
 # Client IP: the last hop unless we sit behind this many trusted proxies that append X-Forwarded-For.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 # Every allowance below is multiplied by this (load tests from one address); it never disables a limit.

@@ -15,6 +15,8 @@ class Action(models.TextChoices):
     BILLING_MANAGE = "billing.manage", "Start a plan checkout and open the billing portal"
     AUDIT_READ = "audit.read", "Read the organisation's audit log"
     EXPORTS_MANAGE = "exports.manage", "Request an export of the organisation's data and download it"
+    ORGANISATION_MANAGE = "organisation.manage", "Rename the organisation and change its logo"
+    ORGANISATION_SECURITY = "organisation.security", "Require MFA of every member and delete the organisation"
 
 
 # The least role allowed each action; every higher-ranked role is allowed it too.
@@ -24,6 +26,8 @@ _LEAST_ROLE = {
     Action.BILLING_MANAGE: Membership.Role.OWNER,
     Action.AUDIT_READ: Membership.Role.OWNER,
     Action.EXPORTS_MANAGE: Membership.Role.ADMIN,
+    Action.ORGANISATION_MANAGE: Membership.Role.ADMIN,
+    Action.ORGANISATION_SECURITY: Membership.Role.OWNER,
 }
 
 

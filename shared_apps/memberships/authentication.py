@@ -9,8 +9,10 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 
+from shared_apps.accounts.mfa import mfa_enabled
 from shared_apps.accounts.models import User
 from shared_apps.accounts.tokens import TokenInvalidError, access_token_decode, tenant_claim
+from tenants.models import Tenant
 from tenants.routed import routed_tenant
 
 from .models import Membership
@@ -21,11 +23,29 @@ class TokenNotValid(exceptions.AuthenticationFailed):
     default_code = "token_not_valid"
 
 
+class MfaSetupRequired(exceptions.PermissionDenied):
+    default_detail = "This organisation requires multi-factor authentication: set it up on your account first."
+    default_code = "mfa_setup_required"
+
+
+def mfa_setup_required(*, tenant: Tenant, user: User, token: Any) -> bool:
+    """The organisation requires MFA (`Tenant.require_mfa`) and this session's account has none, so the API
+    answers it only where setting MFA up needs it. An operator impersonating (`imp` in the token) is exempt:
+    their own sign-in is the one that counts, the link was audited, and helping a member who cannot set MFA
+    up is what impersonation is for. The MFA query runs only for organisations that require it."""
+    return bool(tenant.require_mfa) and not token.get("imp") and not mfa_enabled(user)
+
+
 class TenantJWTAuthentication(BaseAuthentication):
     """`Authorization: Bearer <access JWT>` whose `tid` is this host's tenant ("public" on the public host).
 
     On a tenant host the user must hold an active membership whose version matches the token's `mv`;
     the membership is put on `request.membership` for permission classes. One query per request.
+
+    Every tenant API view authenticates here, so the organisation's `requireMfa` is enforced here too: a
+    member without MFA gets 403 `mfa_setup_required` except on views that set `allowed_during_mfa_setup`
+    (`/api/v1/me/`, which tells the frontend). Login, refresh, logout and allauth's own endpoints (where MFA
+    is set up, with allauth's session token) do not authenticate with this class at all.
     """
 
     def authenticate(self, request: Request) -> tuple[User, Any] | None:
@@ -58,6 +78,10 @@ class TenantJWTAuthentication(BaseAuthentication):
         if membership is None or membership.version != token.get("mv"):
             raise TokenNotValid()
         request._request.membership = membership  # type: ignore[attr-defined]
+        if mfa_setup_required(tenant=tenant, user=membership.user, token=token):
+            view = (request.parser_context or {}).get("view")
+            if not getattr(view, "allowed_during_mfa_setup", False):
+                raise MfaSetupRequired()
         return membership.user, token
 
     def authenticate_header(self, request: Request) -> str:

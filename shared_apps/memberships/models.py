@@ -88,3 +88,7 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return self.Status.EXPIRED
         return self.Status.PENDING
+
+
+# In a module of its own (the SSO feature's files stay together); imported here so Django registers it.
+from .sso_models import SsoConfiguration  # noqa: E402, F401

@@ -79,6 +79,14 @@ def tenant_deletion_schedule(
     return deletion
 
 
+def on_organisation_deletion_requested(
+    *, tenant: Tenant, actor: User, reason: str, ip: str | None = None, **kwargs: Any
+) -> datetime:
+    """On memberships' `organisation_deletion_requested` (an owner, POST /api/v1/organisation/deletion/): the
+    same schedule as an operator's, export offered, audited with the owner as actor. When it will be erased."""
+    return tenant_deletion_schedule(tenant=tenant, actor=actor, reason=reason, ip=ip, export=True).due_at
+
+
 _EXPORT_LINK_SALT = "operator.deletion-export"
 
 

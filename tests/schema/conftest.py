@@ -82,6 +82,7 @@ def api_server(disposable_db: None, tmp_path_factory: pytest.TempPathFactory) ->
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "JWT_SIGNING_KEY": secrets.token_hex(32),
         "SECURE_SSL_REDIRECT": "false",  # plain http on loopback; no proxy in front
+        "SSO_ENCRYPTION_KEY": "",  # SSO off (503): the fuzzer's issuers are never fetched from the internet
         "SAAS_BASE_DOMAIN": BASE_DOMAIN,
         "SAAS_URL_SCHEME": "http",
         "WEB_CONCURRENCY": "2",

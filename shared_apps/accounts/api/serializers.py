@@ -73,6 +73,10 @@ class MeSerializer(UserSerializer):
     permissions = serializers.ListField(child=serializers.ChoiceField(choices=Action.choices))
     tenant = TenantBriefSerializer()
     impersonated_by = UserBriefSerializer(allow_null=True)
+    mfa_setup_required = serializers.BooleanField(
+        help_text="The organisation requires MFA and this account has none: every other tenant endpoint answers "
+        "403 `mfa_setup_required` until it is set up (allauth's headless authenticator endpoints)."
+    )
 
 
 class AccountTenantSerializer(TenantBriefSerializer):

@@ -31,9 +31,11 @@ from shared_apps.accounts.tokens import (
     token_refresh,
 )
 from shared_apps.memberships.actions import actions_of
+from shared_apps.memberships.authentication import mfa_setup_required
 from shared_apps.memberships.models import Membership
 from shared_apps.memberships.permissions import IsAccount, IsTenantMember, request_membership
 from shared_apps.memberships.selectors import membership_for, tenants_of
+from shared_apps.memberships.sso import sso_login_check
 from tenants.hosts import subdomain_of
 from tenants.models import Tenant
 from tenants.routed import routed_tenant
@@ -132,7 +134,8 @@ _LOGIN_RESPONSE = PolymorphicProxySerializer(
 class LoginView(PublicEndpoint):
     """Sign in. On a tenant host: a token for that organisation, members only. On the public host: the
     account token (tenant claim "public") for the organisation switcher and operators. An account with
-    MFA gets no tokens here: `{mfaRequired: true, mfaToken, methods}`, then `POST /api/v1/auth/mfa/`."""
+    MFA gets no tokens here: `{mfaRequired: true, mfaToken, methods}`, then `POST /api/v1/auth/mfa/`.
+    Where the organisation enforces its SSO, members get 403 `sso_required` (owners still sign in, audited)."""
 
     @extend_schema(
         request=LoginInputSerializer,
@@ -156,6 +159,8 @@ class LoginView(PublicEndpoint):
             membership = membership_for(tenant=tenant, user_id=user.id)
             if membership is None:
                 raise InvalidCredentials
+            # SSO enforced: 403 `sso_required` for members; owners' break-glass login passes, audited.
+            sso_login_check(tenant=tenant, membership=membership, ip=client_ip(request._request) or None)
         if mfa_enabled(user):
             challenge = mfa_challenge_create(user=user, tenant=tenant)
             body = {"mfa_required": True, "mfa_token": challenge.token, "methods": challenge.methods}
@@ -286,6 +291,8 @@ class HandoffRedeemView(PublicEndpoint):
 
 class MeView(APIView):
     permission_classes = (IsTenantMember,)
+    # Answers a member the organisation's requireMfa holds back, with `mfaSetupRequired` saying so.
+    allowed_during_mfa_setup = True
 
     @extend_schema(responses={200: MeSerializer}, tags=["auth"])
     def get(self, request: Request) -> Response:
@@ -308,6 +315,7 @@ class MeView(APIView):
                 "subdomain": subdomain_of(host, settings.SAAS_BASE_DOMAIN),
             },
             "impersonated_by": impersonator,
+            "mfa_setup_required": mfa_setup_required(tenant=tenant, user=membership.user, token=request.auth),
         }
         return Response(MeSerializer(body).data)
 

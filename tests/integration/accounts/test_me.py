@@ -17,9 +17,17 @@ pytestmark = pytest.mark.django_db
         (
             "owner",
             "owner",
-            ["members.manage", "owners.manage", "billing.manage", "audit.read", "exports.manage"],
+            [
+                "members.manage",
+                "owners.manage",
+                "billing.manage",
+                "audit.read",
+                "exports.manage",
+                "organisation.manage",
+                "organisation.security",
+            ],
         ),
-        ("admin", "admin", ["members.manage", "exports.manage"]),
+        ("admin", "admin", ["members.manage", "exports.manage", "organisation.manage"]),
         ("member", "member", []),
     ],
 )

@@ -357,9 +357,18 @@ def test_me_describes_the_member_and_the_organisation(acme: Signup) -> None:
         "email": acme.user.email,
         "fullName": "",
         "role": "owner",
-        "permissions": ["members.manage", "owners.manage", "billing.manage", "audit.read", "exports.manage"],
+        "permissions": [
+            "members.manage",
+            "owners.manage",
+            "billing.manage",
+            "audit.read",
+            "exports.manage",
+            "organisation.manage",
+            "organisation.security",
+        ],
         "tenant": {"id": str(acme.tenant.id), "name": "Acme", "subdomain": "acme"},
         "impersonatedBy": None,
+        "mfaSetupRequired": False,
     }
 
 

@@ -13,6 +13,7 @@ const me: Me = {
   permissions: ["members.manage", "owners.manage", "billing.manage", "audit.read", "exports.manage"],
   tenant: { id: "t-1", name: "Acme", subdomain: "acme" },
   impersonatedBy: null,
+  mfaSetupRequired: false,
 };
 
 describe("ImpersonationBanner", () => {
