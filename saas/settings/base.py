@@ -44,6 +44,9 @@ AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
     "saas.middleware.logging.RequestContextMiddleware",  # request id on every log line, even routing errors
+    # The language (Accept-Language, which the frontend sets to the chosen one) before anything answers,
+    # so every message is translated, the 503s and 402s of the middleware below included.
+    "django.middleware.locale.LocaleMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # collected static files: no tenant, no database
     "tenants.middleware.TenantRoutingMiddleware",  # everything after it runs in the tenant's schema
     # right after routing: an old host answers 301 (or 404) before anything counts or runs
@@ -100,6 +103,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The frontend's languages (frontend/src/i18n/config.ts); our messages' catalogs live in locale/.
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

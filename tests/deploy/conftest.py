@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -13,8 +14,17 @@ from tests.deploy import servers
 
 def _serve(extra_env: dict[str, str] | None = None) -> Iterator[int]:
     with servers.gunicorn(settings.DATABASES["default"]["NAME"], extra_env=extra_env) as port:
-        # Ready when Django answers, not only when the socket accepts.
-        reply = servers.get(port, "localhost", "/healthz", tls=False)
+        # Ready when Django answers, not only when the socket accepts: the master listens at once, its workers
+        # answer once they have loaded the app, which on a loaded 2-core machine took 28 s (one try of 30 s
+        # timed out). Ask again until a deadline instead.
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                reply = servers.get(port, "localhost", "/healthz", tls=False)
+                break
+            except TimeoutError:
+                if time.monotonic() > deadline:
+                    raise
         assert reply.status == 200, reply.body
         yield port
 

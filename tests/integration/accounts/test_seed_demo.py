@@ -17,7 +17,7 @@ from tenants.models import Domain
 from tenants.storage import tenant_storage
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 @override_settings(DEBUG=True)
 def test_seed_demo_fills_the_demo_organisation_once_and_nothing_else(acme: Signup) -> None:
     out = io.StringIO()
