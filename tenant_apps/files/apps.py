@@ -5,3 +5,11 @@ class FilesConfig(AppConfig):
     name = "tenant_apps.files"
     label = "files"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from tenants.usage import STORAGE_BYTES, usage_register
+
+        from .services import storage_used_bytes
+
+        # Billing shows storage used against the plan's limit without importing this app.
+        usage_register(STORAGE_BYTES, storage_used_bytes)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
+from django.template.defaultfilters import filesizeformat
 
 from shared_apps.accounts.models import User
 from tenant_apps.projects.models import Project
@@ -34,7 +35,9 @@ def file_upload(*, tenant: Tenant, upload: UploadedFile, uploaded_by: User, proj
     if size == 0:
         raise _field_error("file", "The file is empty.", "empty")
     if size > settings.FILE_UPLOAD_MAX_BYTES:
-        raise _field_error("file", f"Files can be at most {settings.FILE_UPLOAD_MAX_BYTES} bytes.", "too_large")
+        # In the units people read (25.0 MB), not raw bytes.
+        limit_text = filesizeformat(settings.FILE_UPLOAD_MAX_BYTES)
+        raise _field_error("file", f"Files can be at most {limit_text}.", "too_large")
     content_type = (upload.content_type or "").split(";")[0].strip().lower()
     if content_type not in settings.FILE_CONTENT_TYPES:
         raise _field_error("file", f"Files of type {content_type or 'unknown'} are not accepted.", "unsupported_type")

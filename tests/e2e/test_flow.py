@@ -31,7 +31,7 @@ def test_signup_invite_accept_work_and_isolation(live_db: None, site: Site, new_
     expect(owner.get_by_role("form", name="Create your organisation")).to_be_visible()
     screenshot(owner, "02-signup")
     sign_up(owner, site, name="Acme E2E", subdomain=acme, email=owner_email, full_name="Ada Owner")
-    expect(owner.get_by_text("You are Owner of Acme E2E.")).to_be_visible()
+    expect(owner.get_by_text("You are an owner of Acme E2E.")).to_be_visible()
     screenshot(owner, "03-dashboard")
 
     # Invite a teammate; the email goes out through the real worker to the SMTP sink.
@@ -57,7 +57,7 @@ def test_signup_invite_accept_work_and_isolation(live_db: None, site: Site, new_
     teammate.get_by_label("Password", exact=True).fill(PASSWORD)
     teammate.get_by_role("button", name="Create account and join").click()
     teammate.wait_for_url(f"{site.org_url(acme)}/")
-    expect(teammate.get_by_text("You are Member of Acme E2E.")).to_be_visible()
+    expect(teammate.get_by_text("You are a member of Acme E2E.")).to_be_visible()
     teammate.get_by_role("navigation", name="Main").get_by_role("link", name="Members").click()
     teammate.wait_for_url(f"{site.org_url(acme)}/members")
     team = teammate.get_by_role("table")
@@ -117,4 +117,4 @@ def test_signup_invite_accept_work_and_isolation(live_db: None, site: Site, new_
     # ...while the same credentials do work on acme.
     sign_in(stranger, site, subdomain=acme, email=teammate_email)
     stranger.wait_for_url(f"{site.org_url(acme)}/")
-    expect(stranger.get_by_text("You are Member of Acme E2E.")).to_be_visible()
+    expect(stranger.get_by_text("You are a member of Acme E2E.")).to_be_visible()

@@ -1,19 +1,13 @@
-"use client";
+import { headers } from "next/headers";
+import { PageNotFound } from "@/components/PageNotFound";
+import { classifyHost } from "@/lib/host";
+import { organisationAtHost } from "@/server/organisation";
 
-import { useTranslations } from "next-intl";
-import { linkStyles } from "@/components/ui";
-
-export default function NotFound() {
-  const t = useTranslations();
-  return (
-    <main id="content" className="mx-auto max-w-md px-4 py-24 text-center">
-      <h1 className="text-2xl font-bold text-slate-900">{t("errors.notFoundTitle")}</h1>
-      <p className="mt-2 text-slate-600">{t("errors.notFound")}</p>
-      <p className="mt-6">
-        <a className={linkStyles} href="/">
-          {t("common.backHome")}
-        </a>
-      </p>
-    </main>
-  );
+/** 404s: on an organisation host where no organisation lives, say that (src/app/org/layout.tsx sends them here). */
+export default async function NotFound() {
+  const raw = (await headers()).get("host") ?? "";
+  const host = classifyHost(raw);
+  // Asked again here rather than passed along: 404 pages are rare, and notFound() carries no data.
+  const missing = host.kind === "organisation" && (await organisationAtHost(raw)) === "missing";
+  return <PageNotFound organisationHost={missing ? host.host : undefined} />;
 }

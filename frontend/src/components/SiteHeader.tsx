@@ -1,8 +1,11 @@
 "use client";
 
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
+import { logout } from "@/lib/api/endpoints";
+import { usePublicSessionStatus } from "@/lib/auth/session";
 import { LanguageSwitcher } from "./LanguageSwitcher";
 import { linkStyles } from "./ui";
 
@@ -15,6 +18,50 @@ export function SkipLink() {
     >
       {t("skipToContent")}
     </a>
+  );
+}
+
+/** Sign in and signup for visitors; the account's organisations and sign out once signed in on this host. */
+function AccountLinks() {
+  const t = useTranslations();
+  const router = useRouter();
+  const status = usePublicSessionStatus();
+  const [leaving, setLeaving] = useState(false);
+
+  // Nothing until known: no "Sign in" flashing for someone who is signed in.
+  if (status === "loading") return null;
+  if (status === "authenticated") {
+    return (
+      <>
+        <Link className={linkStyles} href="/account">
+          {t("nav.account")}
+        </Link>
+        <button
+          type="button"
+          className={linkStyles}
+          disabled={leaving}
+          onClick={() => {
+            setLeaving(true);
+            void logout().finally(() => {
+              setLeaving(false);
+              router.push("/");
+            });
+          }}
+        >
+          {t("common.signOut")}
+        </button>
+      </>
+    );
+  }
+  return (
+    <>
+      <Link className={linkStyles} href="/login">
+        {t("nav.signIn")}
+      </Link>
+      <Link className="rounded-md bg-indigo-600 px-3 py-1.5 font-semibold text-white hover:bg-indigo-500" href="/signup">
+        {t("nav.signUp")}
+      </Link>
+    </>
   );
 }
 
@@ -32,15 +79,7 @@ export function PublicShell({ children }: { children: ReactNode }) {
             <Link className={linkStyles} href="/plans">
               {t("nav.plans")}
             </Link>
-            <Link className={linkStyles} href="/login">
-              {t("nav.signIn")}
-            </Link>
-            <Link
-              className="rounded-md bg-indigo-600 px-3 py-1.5 font-semibold text-white hover:bg-indigo-500"
-              href="/signup"
-            >
-              {t("nav.signUp")}
-            </Link>
+            <AccountLinks />
             <LanguageSwitcher />
           </nav>
         </div>

@@ -42,8 +42,10 @@ export function publicOrigin(): string {
   return `${protocol}//${baseDomain()}${port ? `:${port}` : ""}`;
 }
 
-/** What an organisation at `subdomain` would be reached at, shown live in the signup form. */
-export function organisationHostPreview(subdomain: string): string {
-  const port = typeof window !== "undefined" && window.location.port ? `:${window.location.port}` : "";
-  return `${subdomain || "your-team"}.${baseDomain()}${port}`;
+/**
+ * What an organisation at `subdomain` would be reached at, shown live in the signup form. `port` is the
+ * browser's (React components pass it from useOrganisationHostPreview, so the server render matches).
+ */
+export function organisationHostPreview(subdomain: string, port: string): string {
+  return `${subdomain || "your-team"}.${baseDomain()}${port ? `:${port}` : ""}`;
 }

@@ -36,6 +36,15 @@ class BillingSerializer(serializers.Serializer[dict[str, object]]):
     status = StrictCharField(help_text="free, trialing, active, past_due, unpaid (Stripe's status otherwise).")
     seats = SeatsSerializer()
     storage_limit_bytes = serializers.IntegerField(allow_null=True)
+    storage_used_bytes = serializers.IntegerField(
+        allow_null=True, help_text="Bytes of the organisation's files; null when no installed app stores files."
+    )
+    upgrades_available = serializers.BooleanField(
+        help_text="False when billing is not configured (no STRIPE_SECRET_KEY): checkout and the portal answer 503."
+    )
+    limits_enforced = serializers.BooleanField(
+        help_text="False when billing is not configured: the plan's limits are shown but nothing is capped."
+    )
     trial_ends_at = serializers.DateTimeField(allow_null=True)
     current_period_end = serializers.DateTimeField(allow_null=True)
     cancel_at_period_end = serializers.BooleanField()

@@ -7,6 +7,8 @@ public = [
     path("stripe/webhook/", StripeWebhookView.as_view(), name="billing-stripe-webhook"),
 ]
 tenant = [
+    # The plans on an organisation's host too: its billing page lists what it can upgrade to.
+    path("plans/", PlanListView.as_view(), name="billing-plans"),
     path("", BillingView.as_view(), name="billing"),
     path("checkout/", CheckoutView.as_view(), name="billing-checkout"),
     path("portal/", PortalView.as_view(), name="billing-portal"),

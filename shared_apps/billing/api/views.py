@@ -20,6 +20,7 @@ from shared_apps.accounts.api.serializers import UrlSerializer
 from shared_apps.memberships.actions import Action
 from shared_apps.memberships.api.tenant_views import TenantAPIView
 from shared_apps.memberships.permissions import IsTenantMember, MemberMay
+from tenants.usage import STORAGE_BYTES, usage_measure
 
 from ..selectors import billing_overview, plan_list
 from ..services import (
@@ -37,7 +38,9 @@ logger = logging.getLogger(__name__)
 
 class BillingNotConfigured(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "Billing is not configured on this server."
+    default_detail = (
+        "Upgrades are unavailable: billing is not configured on this server (the operator sets STRIPE_SECRET_KEY)."
+    )
     default_code = "billing_not_configured"
 
 
@@ -77,7 +80,9 @@ class BillingView(TenantAPIView, BillingAPIView):
 
     @extend_schema(responses={200: BillingSerializer}, tags=["billing"])
     def get(self, request: Request) -> Response:
-        _require_billing()
+        # Answers without Stripe too: every organisation is then on the free plan, and the page says that
+        # upgrades are unavailable instead of failing (issue 16).
+        enabled = billing_enabled()
         overview = billing_overview(tenant=self.tenant)
         plan = overview.plan
         body: dict[str, object] = {
@@ -86,6 +91,9 @@ class BillingView(TenantAPIView, BillingAPIView):
             "status": overview.status,
             "seats": {"used": overview.seats_used, "limit": overview.seat_limit},
             "storage_limit_bytes": plan.storage_limit_bytes,
+            "storage_used_bytes": usage_measure(STORAGE_BYTES),
+            "upgrades_available": enabled,
+            "limits_enforced": enabled,
             "trial_ends_at": overview.trial_ends_at,
             "current_period_end": overview.current_period_end,
             "cancel_at_period_end": overview.cancel_at_period_end,

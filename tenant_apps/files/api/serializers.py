@@ -30,3 +30,8 @@ class FileListQuerySerializer(serializers.Serializer):
     projectId = serializers.IntegerField(  # noqa: N815
         source="project_id", required=False, min_value=1, help_text="Only the files of this project."
     )
+
+
+class FileLimitsSerializer(serializers.Serializer):
+    max_upload_bytes = serializers.IntegerField(help_text="The largest file accepted (FILE_UPLOAD_MAX_BYTES).")
+    content_types = serializers.ListField(child=StrictCharField(), help_text="The content types accepted.")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.parsers import MultiPartParser
@@ -14,7 +15,13 @@ from tenants.storage import download_url
 from ..models import File
 from ..selectors import file_get, file_list
 from ..services import file_delete, file_upload
-from .serializers import FileDetailSerializer, FileListQuerySerializer, FileSerializer, FileUploadSerializer
+from .serializers import (
+    FileDetailSerializer,
+    FileLimitsSerializer,
+    FileListQuerySerializer,
+    FileSerializer,
+    FileUploadSerializer,
+)
 
 
 def _file(file_id: int) -> File:
@@ -55,6 +62,17 @@ class FileListView(TenantGenericAPIView):
             tenant=self.tenant, upload=data.validated_data["file"], uploaded_by=self.user, project=project
         )
         return Response(FileSerializer(file).data, status=status.HTTP_201_CREATED)
+
+
+class FileLimitsView(TenantGenericAPIView):
+    """What an upload may be, so the page can refuse a file that is too large before sending its bytes."""
+
+    permission_classes = (IsTenantMember,)
+
+    @extend_schema(responses={200: FileLimitsSerializer}, tags=["files"])
+    def get(self, request: Request) -> Response:
+        body = {"max_upload_bytes": settings.FILE_UPLOAD_MAX_BYTES, "content_types": list(settings.FILE_CONTENT_TYPES)}
+        return Response(FileLimitsSerializer(body).data)
 
 
 class FileDetailView(TenantGenericAPIView):

@@ -52,6 +52,7 @@ export interface paths {
          * @description Sign in. On a tenant host: a token for that organisation, members only. On the public host: the
          *     account token (tenant claim "public") for the organisation switcher and operators. An account with
          *     MFA gets no tokens here: `{mfaRequired: true, mfaToken, methods}`, then `POST /api/v1/auth/mfa/`.
+         *     Where the organisation enforces its SSO, members get 403 `sso_required` (owners still sign in, audited).
          */
         post: operations["v1AuthLoginCreate"];
         delete?: never;

@@ -51,6 +51,7 @@ export interface paths {
          * @description Sign in. On a tenant host: a token for that organisation, members only. On the public host: the
          *     account token (tenant claim "public") for the organisation switcher and operators. An account with
          *     MFA gets no tokens here: `{mfaRequired: true, mfaToken, methods}`, then `POST /api/v1/auth/mfa/`.
+         *     Where the organisation enforces its SSO, members get 403 `sso_required` (owners still sign in, audited).
          */
         post: operations["v1AuthLoginCreate"];
         delete?: never;
@@ -157,6 +158,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing/plans/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Answers "billing is off" and "Stripe is down" in the error shape without reporting them as crashes
+         *     (the standard handler logs every 5xx as an unhandled error).
+         */
+        get: operations["v1BillingPlansList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/billing/portal/": {
         parameters: {
             query?: never;
@@ -236,6 +257,23 @@ export interface paths {
         put?: never;
         post?: never;
         delete: operations["v1FilesDestroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files/limits/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What an upload may be, so the page can refuse a file that is too large before sending its bytes. */
+        get: operations["v1FilesLimitsRetrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -371,6 +409,79 @@ export interface paths {
         patch: operations["v1MembersPartialUpdate"];
         trace?: never;
     };
+    "/api/v1/organisation/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's settings */
+        get: operations["v1OrganisationRetrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename the organisation (owners, admins) or require MFA of its members (owners) */
+        patch: operations["v1OrganisationPartialUpdate"];
+        trace?: never;
+    };
+    "/api/v1/organisation/deletion/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete the organisation (owners): suspended now, erased after the grace period
+         * @description The organisation is suspended at once (its host answers 403 `tenant_suspended`) and its owners are emailed a link to an export of its data; an operator can still cancel it until `dueAt`.
+         */
+        post: operations["v1OrganisationDeletionCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisation/leave/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave the organisation */
+        post: operations["v1OrganisationLeaveCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisation/logo/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a logo (owners, admins): resized in the background */
+        post: operations["v1OrganisationLogoCreate"];
+        /** Remove the logo (owners, admins) */
+        delete: operations["v1OrganisationLogoDestroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/": {
         parameters: {
             query?: never;
@@ -403,6 +514,28 @@ export interface paths {
         patch: operations["v1ProjectsPartialUpdate"];
         trace?: never;
     };
+    "/api/v1/sso/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The organisation's SSO configuration (owners); 404 when there is none. */
+        get: operations["v1SsoRetrieve"];
+        /**
+         * @description Configure SSO (owners). 400 naming `issuer` when its discovery document cannot be read or is not
+         *     valid (https and a public address only), `clientSecret` when missing the first time, `emailDomains`.
+         */
+        put: operations["v1SsoUpdate"];
+        post?: never;
+        /** @description Remove SSO (owners): members sign in with passwords again. 404 when there is none. */
+        delete: operations["v1SsoDestroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -430,6 +563,12 @@ export interface components {
             status: string;
             seats: components["schemas"]["Seats"];
             storageLimitBytes: number | null;
+            /** @description Bytes of the organisation's files; null when no installed app stores files. */
+            storageUsedBytes: number | null;
+            /** @description False when billing is not configured (no STRIPE_SECRET_KEY): checkout and the portal answer 503. */
+            upgradesAvailable: boolean;
+            /** @description False when billing is not configured: the plan's limits are shown but nothing is capped. */
+            limitsEnforced: boolean;
             /** Format: date-time */
             trialEndsAt: string | null;
             /** Format: date-time */
@@ -461,6 +600,24 @@ export interface components {
         CodeInputRequest: {
             code: string;
         };
+        Deletion: {
+            status: components["schemas"]["DeletionStatusEnum"];
+            /**
+             * Format: date-time
+             * @description When its data is erased; until then an operator can cancel it.
+             */
+            dueAt: string;
+        };
+        DeletionInputRequest: {
+            /** @description The organisation's subdomain (`acme`), typed to confirm. */
+            confirm: string;
+            reason?: string;
+        };
+        /**
+         * @description * `scheduled` - scheduled
+         * @enum {string}
+         */
+        DeletionStatusEnum: "scheduled";
         Error: {
             /** @description Machine-readable: `not_found`, `rate_limited`, `request_too_large`, ... */
             code: string;
@@ -505,6 +662,12 @@ export interface components {
             readonly createdAt: string;
             /** @description Valid for 15 minutes; downloads as an attachment. */
             downloadUrl: string;
+        };
+        FileLimits: {
+            /** @description The largest file accepted (FILE_UPLOAD_MAX_BYTES). */
+            maxUploadBytes: number;
+            /** @description The content types accepted. */
+            contentTypes: string[];
         };
         FileUploadRequest: {
             /** Format: binary */
@@ -570,6 +733,13 @@ export interface components {
             role?: string;
         };
         LoginResponse: components["schemas"]["LoginOutput"] | components["schemas"]["MfaChallenge"];
+        LogoUploadRequest: {
+            /**
+             * Format: binary
+             * @description PNG, JPEG, GIF or WebP, at most 5242880 bytes and 40 megapixels.
+             */
+            file: string;
+        };
         Me: {
             id: number;
             /** Format: email */
@@ -579,6 +749,8 @@ export interface components {
             permissions: components["schemas"]["PermissionEnum"][];
             tenant: components["schemas"]["TenantBrief"];
             impersonatedBy: components["schemas"]["UserBrief"] | null;
+            /** @description The organisation requires MFA and this account has none: every other tenant endpoint answers 403 `mfa_setup_required` until it is set up (allauth's headless authenticator endpoints). */
+            mfaSetupRequired: boolean;
         };
         Member: {
             /** @description The member's user id. */
@@ -610,6 +782,24 @@ export interface components {
             mfaToken: string;
             /** @description A code from the authenticator app, or an unused recovery code. */
             code: string;
+        };
+        Organisation: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            subdomain: string;
+            /** @description The logo (256 px at most, PNG), a link valid for 15 minutes; null when there is none (an upload shows here once it has been resized, a few seconds later). */
+            logoUrl: string | null;
+            /** @description Members without MFA get 403 `mfa_setup_required`. */
+            requireMfa: boolean;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        OrganisationUpdateRequest: {
+            /** @description Owners and admins. */
+            name?: string;
+            /** @description Owners only, and turning it on needs MFA on their own account (400 `mfa_not_enabled`). */
+            requireMfa?: boolean;
         };
         PaginatedAuditLogList: {
             /** @example 123 */
@@ -692,9 +882,27 @@ export interface components {
          *     * `billing.manage` - Start a plan checkout and open the billing portal
          *     * `audit.read` - Read the organisation's audit log
          *     * `exports.manage` - Request an export of the organisation's data and download it
+         *     * `organisation.manage` - Rename the organisation and change its logo
+         *     * `organisation.security` - Require MFA of every member and delete the organisation
          * @enum {string}
          */
-        PermissionEnum: "members.manage" | "owners.manage" | "billing.manage" | "audit.read" | "exports.manage";
+        PermissionEnum: "members.manage" | "owners.manage" | "billing.manage" | "audit.read" | "exports.manage" | "organisation.manage" | "organisation.security";
+        Plan: {
+            code: string;
+            name: string;
+            /** Format: decimal */
+            priceMonthly?: string;
+            currency?: string;
+            /** @description Empty: unlimited. */
+            seatLimit?: number | null;
+            /**
+             * Format: int64
+             * @description Empty: unlimited.
+             */
+            storageLimitBytes?: number | null;
+            features: string[];
+            trialDays: number;
+        };
         Project: {
             readonly id: number;
             name: string;
@@ -734,6 +942,33 @@ export interface components {
         ServerErrorResponse: {
             type: components["schemas"]["ServerErrorEnum"];
             errors: components["schemas"]["Error"][];
+        };
+        Sso: {
+            issuer: string;
+            clientId: string;
+            emailDomains: string[];
+            enforced: boolean;
+            autoJoin: boolean;
+            /** @description The provider id of allauth's headless API for this SSO. */
+            providerId: string;
+            /** @description The redirect URI to register at the identity provider. */
+            callbackUrl: string;
+        };
+        SsoInputRequest: {
+            /**
+             * Format: uri
+             * @description The OpenID Connect issuer (https). Its `/.well-known/openid-configuration` is fetched and checked.
+             */
+            issuer: string;
+            clientId: string;
+            /** @description Required the first time; left out, the stored secret is kept. Never returned. */
+            clientSecret?: string;
+            /** @description Email domains of the organisation's people (`example.com`), for auto-join. */
+            emailDomains: string[];
+            /** @description Members must sign in with SSO (owners keep a password login). */
+            enforced: boolean;
+            /** @description A verified email in `emailDomains` joins as a member. */
+            autoJoin: boolean;
         };
         TenantBrief: {
             /** Format: uuid */
@@ -1710,6 +1945,92 @@ export interface operations {
             };
         };
     };
+    v1BillingPlansList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plan"][];
+                };
+            };
+            /** @description No such object, or one of another organisation (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The method is not allowed on this path (`method_not_allowed`). */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No representation matches the Accept header (`not_acceptable`). */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`, `throttled`); Retry-After says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description A bug on our side (`error`); never details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+            /** @description A dependency is down (`database_unavailable`, `storage_unavailable`, `payment_provider_unavailable`, `cache_unavailable`, `broker_unavailable`, `mail_unavailable`, ...); Retry-After says when to try again when that is known. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+        };
+    };
     v1BillingPortalCreate: {
         parameters: {
             query?: never;
@@ -2438,6 +2759,99 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again. */
                     "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description A bug on our side (`error`); never details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+            /** @description A dependency is down (`database_unavailable`, `storage_unavailable`, `payment_provider_unavailable`, `cache_unavailable`, `broker_unavailable`, `mail_unavailable`, ...); Retry-After says when to try again when that is known. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+        };
+    };
+    v1FilesLimitsRetrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileLimits"];
+                };
+            };
+            /** @description Not authenticated, or the token is not valid on this host (`not_authenticated`, `authentication_failed`, `token_not_valid`, `invalid_credentials`, ...). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed (`permission_denied`, `tenant_suspended`, `email_not_verified`, ...). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No such object, or one of another organisation (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The method is not allowed on this path (`method_not_allowed`). */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No representation matches the Accept header (`not_acceptable`). */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads (`unsupported_media_type`). */
+            415: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3575,6 +3989,701 @@ export interface operations {
             };
         };
     };
+    v1OrganisationRetrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organisation"];
+                };
+            };
+            /** @description Not authenticated, or the token is not valid on this host (`not_authenticated`, `authentication_failed`, `token_not_valid`, `invalid_credentials`, ...). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed (`permission_denied`, `tenant_suspended`, `email_not_verified`, ...). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No such object, or one of another organisation (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The method is not allowed on this path (`method_not_allowed`). */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No representation matches the Accept header (`not_acceptable`). */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description A bug on our side (`error`); never details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+            /** @description A dependency is down (`database_unavailable`, `storage_unavailable`, `payment_provider_unavailable`, `cache_unavailable`, `broker_unavailable`, `mail_unavailable`, ...); Retry-After says when to try again when that is known. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+        };
+    };
+    v1OrganisationPartialUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OrganisationUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organisation"];
+                };
+            };
+            /** @description Invalid input (`validation_error`, `attr` names the field) or a body that cannot be read (`client_error`: `parse_error` for malformed or too deeply nested JSON, `too_many_fields`, `too_many_files`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse400"];
+                };
+            };
+            /** @description Not authenticated, or the token is not valid on this host (`not_authenticated`, `authentication_failed`, `token_not_valid`, `invalid_credentials`, ...). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed (`permission_denied`, `tenant_suspended`, `email_not_verified`, ...). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No such object, or one of another organisation (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The method is not allowed on this path (`method_not_allowed`). */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No representation matches the Accept header (`not_acceptable`). */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The request body is over the limit (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`, `throttled`); Retry-After says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description A bug on our side (`error`); never details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+            /** @description A dependency is down (`database_unavailable`, `storage_unavailable`, `payment_provider_unavailable`, `cache_unavailable`, `broker_unavailable`, `mail_unavailable`, ...); Retry-After says when to try again when that is known. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+        };
+    };
+    v1OrganisationDeletionCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeletionInputRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deletion"];
+                };
+            };
+            /** @description Invalid input (`validation_error`, `attr` names the field) or a body that cannot be read (`client_error`: `parse_error` for malformed or too deeply nested JSON, `too_many_fields`, `too_many_files`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse400"];
+                };
+            };
+            /** @description Not authenticated, or the token is not valid on this host (`not_authenticated`, `authentication_failed`, `token_not_valid`, `invalid_credentials`, ...). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed (`permission_denied`, `tenant_suspended`, `email_not_verified`, ...). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No such object, or one of another organisation (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The method is not allowed on this path (`method_not_allowed`). */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No representation matches the Accept header (`not_acceptable`). */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The request body is over the limit (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`, `throttled`); Retry-After says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description A bug on our side (`error`); never details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+            /** @description A dependency is down (`database_unavailable`, `storage_unavailable`, `payment_provider_unavailable`, `cache_unavailable`, `broker_unavailable`, `mail_unavailable`, ...); Retry-After says when to try again when that is known. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+        };
+    };
+    v1OrganisationLeaveCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (`validation_error`, `attr` names the field) or a body that cannot be read (`client_error`: `parse_error` for malformed or too deeply nested JSON, `too_many_fields`, `too_many_files`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse400"];
+                };
+            };
+            /** @description Not authenticated, or the token is not valid on this host (`not_authenticated`, `authentication_failed`, `token_not_valid`, `invalid_credentials`, ...). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed (`permission_denied`, `tenant_suspended`, `email_not_verified`, ...). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No such object, or one of another organisation (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The method is not allowed on this path (`method_not_allowed`). */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No representation matches the Accept header (`not_acceptable`). */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The request body is over the limit (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`, `throttled`); Retry-After says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description A bug on our side (`error`); never details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+            /** @description A dependency is down (`database_unavailable`, `storage_unavailable`, `payment_provider_unavailable`, `cache_unavailable`, `broker_unavailable`, `mail_unavailable`, ...); Retry-After says when to try again when that is known. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+        };
+    };
+    v1OrganisationLogoCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["LogoUploadRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organisation"];
+                };
+            };
+            /** @description Invalid input (`validation_error`, `attr` names the field) or a body that cannot be read (`client_error`: `parse_error` for malformed or too deeply nested JSON, `too_many_fields`, `too_many_files`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse400"];
+                };
+            };
+            /** @description Not authenticated, or the token is not valid on this host (`not_authenticated`, `authentication_failed`, `token_not_valid`, `invalid_credentials`, ...). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed (`permission_denied`, `tenant_suspended`, `email_not_verified`, ...). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No such object, or one of another organisation (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The method is not allowed on this path (`method_not_allowed`). */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No representation matches the Accept header (`not_acceptable`). */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The request body is over the limit (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`, `throttled`); Retry-After says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description A bug on our side (`error`); never details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+            /** @description A dependency is down (`database_unavailable`, `storage_unavailable`, `payment_provider_unavailable`, `cache_unavailable`, `broker_unavailable`, `mail_unavailable`, ...); Retry-After says when to try again when that is known. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+        };
+    };
+    v1OrganisationLogoDestroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated, or the token is not valid on this host (`not_authenticated`, `authentication_failed`, `token_not_valid`, `invalid_credentials`, ...). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed (`permission_denied`, `tenant_suspended`, `email_not_verified`, ...). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No such object, or one of another organisation (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The method is not allowed on this path (`method_not_allowed`). */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No representation matches the Accept header (`not_acceptable`). */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`, `throttled`); Retry-After says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description A bug on our side (`error`); never details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+            /** @description A dependency is down (`database_unavailable`, `storage_unavailable`, `payment_provider_unavailable`, `cache_unavailable`, `broker_unavailable`, `mail_unavailable`, ...); Retry-After says when to try again when that is known. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+        };
+    };
     v1ProjectsList: {
         parameters: {
             query?: {
@@ -4098,6 +5207,328 @@ export interface operations {
             };
             /** @description The request body is over the limit (`request_too_large`). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`, `throttled`); Retry-After says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description A bug on our side (`error`); never details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+            /** @description A dependency is down (`database_unavailable`, `storage_unavailable`, `payment_provider_unavailable`, `cache_unavailable`, `broker_unavailable`, `mail_unavailable`, ...); Retry-After says when to try again when that is known. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+        };
+    };
+    v1SsoRetrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sso"];
+                };
+            };
+            /** @description Not authenticated, or the token is not valid on this host (`not_authenticated`, `authentication_failed`, `token_not_valid`, `invalid_credentials`, ...). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed (`permission_denied`, `tenant_suspended`, `email_not_verified`, ...). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No such object, or one of another organisation (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The method is not allowed on this path (`method_not_allowed`). */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No representation matches the Accept header (`not_acceptable`). */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description A bug on our side (`error`); never details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+            /** @description A dependency is down (`database_unavailable`, `storage_unavailable`, `payment_provider_unavailable`, `cache_unavailable`, `broker_unavailable`, `mail_unavailable`, ...); Retry-After says when to try again when that is known. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+        };
+    };
+    v1SsoUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SsoInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sso"];
+                };
+            };
+            /** @description Invalid input (`validation_error`, `attr` names the field) or a body that cannot be read (`client_error`: `parse_error` for malformed or too deeply nested JSON, `too_many_fields`, `too_many_files`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse400"];
+                };
+            };
+            /** @description Not authenticated, or the token is not valid on this host (`not_authenticated`, `authentication_failed`, `token_not_valid`, `invalid_credentials`, ...). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed (`permission_denied`, `tenant_suspended`, `email_not_verified`, ...). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No such object, or one of another organisation (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The method is not allowed on this path (`method_not_allowed`). */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No representation matches the Accept header (`not_acceptable`). */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The request body is over the limit (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`, `throttled`); Retry-After says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description A bug on our side (`error`); never details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+            /** @description A dependency is down (`database_unavailable`, `storage_unavailable`, `payment_provider_unavailable`, `cache_unavailable`, `broker_unavailable`, `mail_unavailable`, ...); Retry-After says when to try again when that is known. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+        };
+    };
+    v1SsoDestroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated, or the token is not valid on this host (`not_authenticated`, `authentication_failed`, `token_not_valid`, `invalid_credentials`, ...). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed (`permission_denied`, `tenant_suspended`, `email_not_verified`, ...). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No such object, or one of another organisation (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The method is not allowed on this path (`method_not_allowed`). */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No representation matches the Accept header (`not_acceptable`). */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };

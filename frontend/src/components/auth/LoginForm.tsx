@@ -2,9 +2,10 @@
 
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
-import { Button, FormAlert, TextField, linkStyles } from "@/components/ui";
-import { login } from "@/lib/api/endpoints";
-import type { LoginResult } from "@/lib/api/types";
+import { Alert, Button, FormAlert, TextField, linkStyles } from "@/components/ui";
+import { MfaChallengeStep, type ChallengeEnd } from "@/features/mfa/MfaChallengeStep";
+import { isMfaChallenge, login } from "@/lib/api/endpoints";
+import type { LoginResult, MfaChallenge } from "@/lib/api/types";
 import { useAction } from "@/lib/useAction";
 
 const FIELDS = ["email", "password"] as const;
@@ -13,9 +14,13 @@ export function LoginForm({ onSuccess, forgotHref }: { onSuccess: (result: Login
   const t = useTranslations("login");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const { run, busy: submitting, errors } = useAction({
+  // An account with MFA: the password step answered a challenge, the code step is shown instead of the form.
+  const [challenge, setChallenge] = useState<MfaChallenge | null>(null);
+  const [restarted, setRestarted] = useState<ChallengeEnd | null>(null);
+  const [navigating, setNavigating] = useState(false); // onSuccess navigates: the button says so until it has
+  const tMfa = useTranslations("mfa");
+  const { run, busy, errors } = useAction({
     fields: FIELDS,
-    keepPendingOnSuccess: true, // onSuccess navigates
     onError: (formErrors) => {
       // One message for a wrong password and a non-member alike: the backend answers both with the same 401.
       if (formErrors.status === 401) formErrors.general = [t("invalid")];
@@ -24,11 +29,36 @@ export function LoginForm({ onSuccess, forgotHref }: { onSuccess: (result: Login
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    void run(async () => onSuccess(await login(email, password)));
+    setRestarted(null);
+    void run(async () => {
+      const result = await login(email, password);
+      if (isMfaChallenge(result)) {
+        setPassword("");
+        setChallenge(result);
+        return;
+      }
+      setNavigating(true);
+      onSuccess(result);
+    });
   }
 
+  if (challenge) {
+    return (
+      <MfaChallengeStep
+        challenge={challenge}
+        onSuccess={onSuccess}
+        onRestart={(reason) => {
+          setChallenge(null);
+          setRestarted(reason);
+        }}
+      />
+    );
+  }
+
+  const submitting = busy || navigating;
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-5">
+      {restarted && <Alert tone="warning">{tMfa(restarted)}</Alert>}
       <FormAlert errors={errors} />
       <TextField
         label={t("email")}

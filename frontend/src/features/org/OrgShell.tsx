@@ -7,6 +7,7 @@ import { createContext, useContext, useEffect, useState, type ReactNode } from "
 import { LanguageSwitcher } from "@/components/LanguageSwitcher";
 import { SkipLink } from "@/components/SiteHeader";
 import { Alert, Button, Loading, cx } from "@/components/ui";
+import { onMfaSetupRequired } from "@/lib/api/client";
 import { getMe, logout } from "@/lib/api/endpoints";
 import type { Me, Permission, Role } from "@/lib/api/types";
 import { useSessionStatus } from "@/lib/auth/session";
@@ -19,6 +20,8 @@ interface OrgContextValue {
   can: (permission: Permission) => boolean;
   /** The roles they may give (invite with, or change a member to). */
   assignableRoles: Role[];
+  /** The organisation requires MFA and this member has not set it up: everything but the profile's MFA section is refused. */
+  mfaSetupRequired: boolean;
 }
 
 const OrgContext = createContext<OrgContextValue | null>(null);
@@ -64,6 +67,16 @@ export function OrgShell({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [failed, setFailed] = useState(false);
   const [version, setVersion] = useState(0);
+  // Set by a 403 `mfa_setup_required` from any request; reset when `/me` is reloaded (after setting MFA up).
+  const [mfaRefused, setMfaRefused] = useState(false);
+  const mfaSetupRequired = !!me?.mfaSetupRequired || mfaRefused;
+
+  useEffect(() => onMfaSetupRequired(() => setMfaRefused(true)), []);
+
+  useEffect(() => {
+    // The organisation requires MFA: the only page that works is the profile, where it is set up.
+    if (mfaSetupRequired && pathname !== "/profile") router.replace("/profile#mfa");
+  }, [mfaSetupRequired, pathname, router]);
 
   useEffect(() => {
     if (status === "anonymous") {
@@ -100,7 +113,16 @@ export function OrgShell({ children }: { children: ReactNode }) {
 
   return (
     <OrgContext.Provider
-      value={{ me, reloadMe: () => setVersion((v) => v + 1), can, assignableRoles: assignableRoles(me.permissions) }}
+      value={{
+        me,
+        reloadMe: () => {
+          setMfaRefused(false);
+          setVersion((v) => v + 1);
+        },
+        can,
+        assignableRoles: assignableRoles(me.permissions),
+        mfaSetupRequired,
+      }}
     >
       <SkipLink />
       <ImpersonationBanner me={me} onEnd={signOut} />

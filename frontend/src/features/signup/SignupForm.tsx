@@ -5,9 +5,9 @@ import { useId, useState, type FormEvent, type ReactNode } from "react";
 import { Button, FormAlert, Spinner, TextField, cx, linkStyles } from "@/components/ui";
 import { handoff, login, signup } from "@/lib/api/endpoints";
 import type { SignupResult } from "@/lib/api/types";
-import { organisationHostPreview } from "@/lib/host";
 import { useAction } from "@/lib/useAction";
-import { passwordRules, PASSWORD_MIN_LENGTH } from "./password";
+import { PasswordRules } from "./PasswordRules";
+import { useOrganisationHostPreview } from "./useHostPreview";
 import { suggestSubdomain } from "./subdomain";
 import { useSubdomainCheck, type SubdomainState } from "./useSubdomainCheck";
 
@@ -64,7 +64,7 @@ export function SignupForm({ navigate = (url) => window.location.assign(url) }: 
   const statusId = useId();
   const rulesId = useId();
   const availability = useSubdomainCheck(values.subdomain);
-  const rules = passwordRules(values.password, values.email);
+  const hostPreview = useOrganisationHostPreview(values.subdomain);
 
   function update(field: (typeof FIELDS)[number], value: string) {
     setValues((previous) => {
@@ -132,7 +132,7 @@ export function SignupForm({ navigate = (url) => window.location.assign(url) }: 
           setSubdomainEdited(true);
           update("subdomain", e.target.value.toLowerCase().trim());
         }}
-        hint={t("subdomainHint", { host: organisationHostPreview(values.subdomain) })}
+        hint={t("subdomainHint", { host: hostPreview })}
         errors={fieldErrors("subdomain")}
         statusId={statusId}
         status={<SubdomainStatus id={statusId} status={availability} />}
@@ -165,26 +165,7 @@ export function SignupForm({ navigate = (url) => window.location.assign(url) }: 
         onChange={(e) => update("password", e.target.value)}
         errors={fieldErrors("password")}
         statusId={rulesId}
-        status={
-          <ul id={rulesId} className="space-y-0.5 text-sm" aria-label={t("passwordRules.title")}>
-            {(
-              [
-                ["length", t("passwordRules.length", { min: PASSWORD_MIN_LENGTH })],
-                ["notNumeric", t("passwordRules.notNumeric")],
-                ["notEmail", t("passwordRules.notEmail")],
-                ["common", t("passwordRules.common")],
-              ] as const
-            ).map(([key, text]) => {
-              const met = key === "common" ? null : rules[key];
-              return (
-                <li key={key} className={met ? "text-green-700" : "text-slate-600"}>
-                  <span aria-hidden="true">{met ? "✓" : "•"}</span> {text}
-                  {met !== null && <span className="sr-only"> {met ? t("passwordRules.met") : t("passwordRules.notMet")}</span>}
-                </li>
-              );
-            })}
-          </ul>
-        }
+        status={<PasswordRules id={rulesId} password={values.password} email={values.email} />}
       />
       <Button type="submit" className="w-full" loading={submitting}>
         {submitting ? t("submitting") : t("submit")}

@@ -1,4 +1,5 @@
 import axios, { isAxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from "axios";
+import { apiErrorCode } from "./errors";
 import { accessToken as defaultStore, type TokenStore } from "./tokens";
 
 declare module "axios" {
@@ -14,12 +15,16 @@ declare module "axios" {
 
 export const REFRESH_PATH = "/api/v1/auth/refresh/";
 export const CSRF_HEADER = "X-Requested-With";
+/** The 403 code of an organisation that requires MFA, for a member who has not set it up yet. */
+export const MFA_SETUP_REQUIRED = "mfa_setup_required";
 
 export interface ApiClientOptions {
   baseURL?: string;
   tokens?: TokenStore;
   /** Called once when a refresh fails: the session is over (e.g. redirect to sign-in). */
   onSessionExpired?: () => void;
+  /** Called on each 403 `mfa_setup_required`: the organisation requires MFA and this member has none yet. */
+  onMfaSetupRequired?: () => void;
 }
 
 export interface ApiClient {
@@ -79,6 +84,9 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   });
 
   http.interceptors.response.use(undefined, async (error: unknown) => {
+    if (isAxiosError(error) && error.response?.status === 403 && apiErrorCode(error) === MFA_SETUP_REQUIRED) {
+      options.onMfaSetupRequired?.();
+    }
     if (!isAxiosError(error) || error.response?.status !== 401 || !error.config) throw error;
     const config = error.config;
     if (config.skipAuth || config._retried) throw error;
@@ -95,5 +103,14 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
 
 /** The app's client. Components call the functions in ./endpoints.ts, which use it. */
 // Session loss is handled by the session providers, which watch the token store (lib/auth/session.tsx).
-export const apiClient = createApiClient();
+const mfaSetupListeners = new Set<() => void>();
+export const apiClient = createApiClient({ onMfaSetupRequired: () => mfaSetupListeners.forEach((listener) => listener()) });
+
+/** Subscribes to the app client's 403 `mfa_setup_required` answers (the organisation shell sends the member to set MFA up). */
+export function onMfaSetupRequired(listener: () => void): () => void {
+  mfaSetupListeners.add(listener);
+  return () => {
+    mfaSetupListeners.delete(listener);
+  };
+}
 export const api = apiClient.http;

@@ -5,15 +5,19 @@ import type {
   Billing,
   CheckoutInput,
   ExportJob,
+  FileLimits,
   Invitation,
   InvitationAcceptInput,
   InvitationCreateInput,
   InvitationPreview,
   LoginInput,
+  LoginResponse,
   LoginResult,
   Me,
   Member,
   MemberUpdateInput,
+  MfaChallenge,
+  MfaInput,
   Paginated,
   Plan,
   Project,
@@ -67,8 +71,19 @@ export const handoff = (tenantId: string) =>
   api.post<RedirectUrl>(`/api/v1/account/tenants/${encodeURIComponent(tenantId)}/handoff/`).then((r) => r.data);
 
 // ---- either host: sessions --------------------------------------------------------------------------------
+export function isMfaChallenge(result: LoginResponse): result is MfaChallenge {
+  return "mfaRequired" in result && result.mfaRequired === true;
+}
+
+/** The password step. An account with MFA gets a challenge and no tokens: then `verifyMfa` with a code. */
 export const login = (email: string, password: string) =>
-  api.post<LoginResult>("/api/v1/auth/login/", { email, password } satisfies LoginInput, { skipAuth: true }).then((r) => storeAccess(r.data));
+  api
+    .post<LoginResponse>("/api/v1/auth/login/", { email, password } satisfies LoginInput, { skipAuth: true })
+    .then((r) => (isMfaChallenge(r.data) ? r.data : storeAccess(r.data)));
+
+/** The second step of a login with MFA: the challenge's token and a TOTP or recovery code give the tokens. */
+export const verifyMfa = (mfaToken: string, code: string) =>
+  api.post<LoginResult>("/api/v1/auth/mfa/", { mfaToken, code } satisfies MfaInput, { skipAuth: true }).then((r) => storeAccess(r.data));
 
 export const redeemHandoff = (code: string) =>
   api.post<LoginResult>("/api/v1/auth/handoff/", { code }, { skipAuth: true }).then((r) => storeAccess(r.data));
@@ -109,6 +124,8 @@ export const updateProject = (id: Project["id"], input: ProjectUpdateInput) =>
 export const deleteProject = (id: Project["id"]) => api.delete(`/api/v1/projects/${id}/`).then(() => undefined);
 
 export const listFiles = () => api.get<StoredFile[] | Paginated<StoredFile>>("/api/v1/files/").then((r) => asList(r.data));
+/** The largest upload and the accepted types: the files page refuses a file before sending its bytes. */
+export const getFileLimits = () => api.get<FileLimits>("/api/v1/files/limits/").then((r) => r.data);
 export const getFile = (id: StoredFile["id"]) => api.get<StoredFileDetail>(`/api/v1/files/${id}/`).then((r) => r.data);
 export const deleteFile = (id: StoredFile["id"]) => api.delete(`/api/v1/files/${id}/`).then(() => undefined);
 export function uploadFile(file: File, onProgress: (fraction: number) => void, signal?: AbortSignal) {

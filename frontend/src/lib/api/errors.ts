@@ -63,3 +63,14 @@ export function toFormErrors(error: unknown, knownFields: readonly string[] = []
 export function hasErrors(errors: FormErrors | null): errors is FormErrors {
   return !!errors && (errors.general.length > 0 || Object.keys(errors.fields).length > 0);
 }
+
+/** The machine-readable code of a failed request's first error (ours or allauth's), e.g. `invalid_code`; or null. */
+export function apiErrorCode(error: unknown): string | null {
+  if (!isAxiosError(error)) return null;
+  const data: unknown = error.response?.data;
+  if (typeof data !== "object" || data === null) return null;
+  const errors = (data as { errors?: unknown }).errors;
+  if (!Array.isArray(errors) || errors.length === 0) return null;
+  const code = (errors[0] as { code?: unknown }).code;
+  return typeof code === "string" ? code : null;
+}

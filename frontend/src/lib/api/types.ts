@@ -49,6 +49,10 @@ export type User = TenantSchema["User"];
 export type TokenPair = TenantSchema["TokenPair"];
 export type LoginInput = TenantSchema["LoginInputRequest"];
 export type LoginResult = WithRole<TenantSchema["LoginOutput"]>;
+/** A login of an account with MFA: no tokens yet; `POST /api/v1/auth/mfa/` with a code issues them. */
+export type MfaChallenge = TenantSchema["MfaChallenge"];
+export type LoginResponse = LoginResult | MfaChallenge;
+export type MfaInput = TenantSchema["MfaInputRequest"];
 export type RedirectUrl = TenantSchema["Url"];
 
 // ---- organisation host ------------------------------------------------------------------------------------
@@ -64,6 +68,7 @@ export type ProjectInput = TenantSchema["ProjectInputRequest"];
 export type ProjectUpdateInput = TenantSchema["ProjectUpdateRequest"];
 export type StoredFile = TenantSchema["File"];
 export type StoredFileDetail = TenantSchema["FileDetail"];
+export type FileLimits = TenantSchema["FileLimits"];
 export type ExportStatus = TenantSchema["ExportStatusEnum"];
 export type ExportJob = TenantSchema["Export"];
 export type Billing = TenantSchema["Billing"];

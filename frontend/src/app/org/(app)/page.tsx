@@ -26,7 +26,7 @@ export default function DashboardPage() {
         description={
           <>
             {t("dashboard.welcome", { name: me.fullName || me.email })}{" "}
-            {t("dashboard.role", { role: t(`roles.${me.role}`), organisation })}
+            {t("dashboard.role", { role: me.role, organisation })}
           </>
         }
       />

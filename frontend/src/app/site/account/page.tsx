@@ -9,7 +9,7 @@ import { createAccountTenant, handoff, listAccountTenants, logout } from "@/lib/
 import type { AccountTenant } from "@/lib/api/types";
 import { useAction } from "@/lib/useAction";
 import { useSessionStatus } from "@/lib/auth/session";
-import { organisationHostPreview } from "@/lib/host";
+import { useOrganisationHostPreview } from "@/features/signup/useHostPreview";
 
 const FIELDS = ["organisationName", "subdomain"] as const;
 
@@ -24,6 +24,7 @@ export default function AccountPage() {
   const { pending: opening, errors: openError } = opener;
   const [form, setForm] = useState({ organisationName: "", subdomain: "" });
   const creator = useAction({ fields: FIELDS });
+  const hostPreview = useOrganisationHostPreview(form.subdomain);
   const { busy: creating, errors: formErrors, notice } = creator;
 
   const load = useCallback(() => {
@@ -109,7 +110,7 @@ export default function AccountPage() {
             required
             value={form.subdomain}
             onChange={(e) => setForm({ ...form, subdomain: e.target.value.toLowerCase().trim() })}
-            hint={t("signup.subdomainHint", { host: organisationHostPreview(form.subdomain) })}
+            hint={t("signup.subdomainHint", { host: hostPreview })}
             errors={formErrors?.fields.subdomain}
           />
           <div className="sm:col-span-2">

@@ -1,5 +1,8 @@
 import { screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import MockAdapter from "axios-mock-adapter";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { apiClient } from "@/lib/api/client";
 import { renderWithIntl } from "@/test/render";
 import AccountLoginPage from "./page";
 
@@ -29,5 +32,21 @@ describe("public /login", () => {
     navigation.search = "?passwordReset=1";
     renderWithIntl(<AccountLoginPage />);
     expect(screen.getByRole("status")).toHaveTextContent("Your password was changed. Sign in with your new password.");
+  });
+
+  it("a wrong email or password says just that: an account signs in to itself here, membership is not asked", async () => {
+    const http = new MockAdapter(apiClient.http);
+    http.onPost("/api/v1/auth/login/").reply(401, {
+      type: "client_error",
+      errors: [{ code: "invalid_credentials", detail: "Email or password is incorrect.", attr: null }],
+    });
+    const user = userEvent.setup();
+    renderWithIntl(<AccountLoginPage />);
+    await user.type(screen.getByLabelText("Email"), "ada@acme.test");
+    await user.type(screen.getByLabelText("Password"), "wrong-password");
+    await user.click(screen.getByRole("button", { name: "Sign in" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Wrong email or password.");
+    expect(screen.queryByText(/not a member/)).not.toBeInTheDocument();
+    http.restore();
   });
 });

@@ -5,7 +5,7 @@ import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import { AsyncContent } from "@/components/data";
 import { EmptyState, PageHeader } from "@/components/ui";
-import { PlanList } from "@/features/plans/PlanList";
+import { PlanList, usePlanLabels } from "@/features/plans/PlanList";
 import { listPlans } from "@/lib/api/endpoints";
 import type { Plan } from "@/lib/api/types";
 
@@ -13,6 +13,7 @@ export default function PlansPage() {
   const t = useTranslations();
   const [plans, setPlans] = useState<Plan[] | null>(null);
   const [failed, setFailed] = useState(false);
+  const labels = usePlanLabels();
 
   useEffect(() => {
     listPlans().then(setPlans, () => setFailed(true));
@@ -25,8 +26,13 @@ export default function PlansPage() {
         {(list) => (
           <PlanList
             plans={list}
-            action={() => (
-              <Link href="/signup" className="block rounded-md bg-indigo-600 px-3 py-2 text-center text-sm font-semibold text-white hover:bg-indigo-500">
+            action={(plan) => (
+              // The chosen plan goes along: the signup page names it (signup itself starts every organisation free).
+              <Link
+                href={`/signup?plan=${encodeURIComponent(plan.code)}`}
+                aria-label={t("plans.chooseNamed", { plan: labels.name(plan.code, plan.name) })}
+                className="block rounded-md bg-indigo-600 px-3 py-2 text-center text-sm font-semibold text-white hover:bg-indigo-500"
+              >
                 {t("plans.choose")}
               </Link>
             )}

@@ -5,7 +5,7 @@ import { useRef, useState, type FormEvent } from "react";
 import { useDates } from "@/components/format";
 import { AsyncContent, DataTable } from "@/components/data";
 import { Alert, Button, Card, EmptyState, FormAlert, PageHeader } from "@/components/ui";
-import { deleteFile, getFile, listFiles, uploadFile } from "@/lib/api/endpoints";
+import { deleteFile, getFile, getFileLimits, listFiles, uploadFile } from "@/lib/api/endpoints";
 import type { StoredFile } from "@/lib/api/types";
 import { useAction } from "@/lib/useAction";
 import { useResource } from "@/lib/useResource";
@@ -14,6 +14,10 @@ export default function FilesPage() {
   const t = useTranslations();
   const dates = useDates();
   const files = useResource(listFiles);
+  // The server refuses a too-large file too, but only after all of it was sent: checked here first.
+  const limits = useResource(getFileLimits);
+  const maxBytes = limits.data?.maxUploadBytes ?? null;
+  const [tooLarge, setTooLarge] = useState<string | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const [chosen, setChosen] = useState<File | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
@@ -21,6 +25,17 @@ export default function FilesPage() {
   // The upload's progress is its own state (the bar); the rows are busy while one of them is acted on.
   const { run, pending, errors, notice, setNotice } = useAction<"upload" | StoredFile["id"]>({ fields: ["file"] });
   const busy = pending === "upload" ? null : pending;
+
+  function choose(file: File | null) {
+    if (file && maxBytes !== null && file.size > maxBytes) {
+      setTooLarge(t("files.tooLarge", { name: file.name, size: dates.bytes(file.size), limit: dates.bytes(maxBytes) }));
+      setChosen(null);
+      if (inputRef.current) inputRef.current.value = "";
+      return;
+    }
+    setTooLarge(null);
+    setChosen(file);
+  }
 
   async function upload(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -61,6 +76,7 @@ export default function FilesPage() {
   }
 
   const percent = progress === null ? 0 : Math.round(progress * 100);
+  const fileErrors = [...(tooLarge ? [tooLarge] : []), ...(errors?.fields.file ?? [])];
 
   return (
     <>
@@ -72,19 +88,27 @@ export default function FilesPage() {
               <label htmlFor="file-input" className="block text-sm font-medium text-slate-900">
                 {t("files.choose")}
               </label>
+              {maxBytes !== null && (
+                <p id="file-input-hint" className="text-sm text-slate-600">
+                  {t("files.limitHint", { size: dates.bytes(maxBytes) })}
+                </p>
+              )}
               <input
                 id="file-input"
                 ref={inputRef}
                 type="file"
                 disabled={progress !== null}
-                aria-invalid={errors?.fields.file ? true : undefined}
-                aria-describedby={errors?.fields.file ? "file-input-error" : undefined}
-                onChange={(e) => setChosen(e.target.files?.[0] ?? null)}
+                aria-invalid={fileErrors.length > 0 ? true : undefined}
+                aria-describedby={
+                  [maxBytes !== null ? "file-input-hint" : "", fileErrors.length > 0 ? "file-input-error" : ""].filter(Boolean).join(" ") ||
+                  undefined
+                }
+                onChange={(e) => choose(e.target.files?.[0] ?? null)}
                 className="block w-full text-sm text-slate-700 file:mr-4 file:rounded-md file:border-0 file:bg-indigo-50 file:px-3 file:py-2 file:font-semibold file:text-indigo-700 hover:file:bg-indigo-100"
               />
-              {errors?.fields.file && (
-                <ul id="file-input-error" className="text-sm text-red-700">
-                  {errors.fields.file.map((m) => (
+              {fileErrors.length > 0 && (
+                <ul id="file-input-error" role="alert" className="text-sm text-red-700">
+                  {fileErrors.map((m) => (
                     <li key={m}>{m}</li>
                   ))}
                 </ul>

@@ -3,13 +3,14 @@
 import { useTranslations } from "next-intl";
 import { LanguageSwitcher } from "@/components/LanguageSwitcher";
 import { Alert, Button, Card, FormAlert, PageHeader } from "@/components/ui";
+import { MfaSettings } from "@/features/mfa/MfaSettings";
 import { useOrg } from "@/features/org/OrgShell";
 import { requestPasswordReset } from "@/lib/api/endpoints";
 import { useAction } from "@/lib/useAction";
 
 export default function ProfilePage() {
   const t = useTranslations();
-  const { me } = useOrg();
+  const { me, reloadMe, mfaSetupRequired } = useOrg();
   const { run, busy: sending, errors, notice: sent, setNotice } = useAction();
 
   function sendReset() {
@@ -41,6 +42,7 @@ export default function ProfilePage() {
           </dl>
         </Card>
         <div className="space-y-6">
+          <MfaSettings email={me.email} organisation={me.tenant.name} required={mfaSetupRequired} onChanged={reloadMe} />
           <Card title={t("profile.language")}>
             <LanguageSwitcher />
           </Card>

@@ -2,11 +2,12 @@
 
 import { useRouter, useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { Suspense, useEffect, useState, type FormEvent } from "react";
+import { Suspense, useEffect, useId, useState, type FormEvent } from "react";
 import { AuthCard } from "@/components/SiteHeader";
 import { Alert, Button, FormAlert, Loading, TextField } from "@/components/ui";
 import { acceptInvitation, previewInvitation } from "@/lib/api/endpoints";
 import type { InvitationPreview } from "@/lib/api/types";
+import { PasswordRules } from "@/features/signup/PasswordRules";
 import { useAction } from "@/lib/useAction";
 
 const FIELDS = ["password", "fullName"] as const;
@@ -19,6 +20,7 @@ function AcceptInvite() {
   const [invalid, setInvalid] = useState(false);
   const [fullName, setFullName] = useState("");
   const [password, setPassword] = useState("");
+  const rulesId = useId();
   const { run, busy: submitting, errors } = useAction({
     fields: FIELDS,
     keepPendingOnSuccess: true, // signed in: on to the organisation's dashboard
@@ -61,7 +63,7 @@ function AcceptInvite() {
   return (
     <AuthCard
       title={t("acceptInvite.title", { organisation: preview.organisationName })}
-      subtitle={t("acceptInvite.subtitle", { role: t(`roles.${preview.role}`) })}
+      subtitle={t("acceptInvite.subtitle", { role: preview.role })}
     >
       <form onSubmit={onSubmit} noValidate className="space-y-5">
         <p className="text-sm text-slate-700">{existing ? t("acceptInvite.existingAccount") : t("acceptInvite.newAccount")}</p>
@@ -84,7 +86,9 @@ function AcceptInvite() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
           errors={errors?.fields.password}
-          hint={existing ? undefined : t("signup.passwordRules.length", { min: 10 })}
+          // The same rules as signup's, ticked while typing (an existing account's password is not checked).
+          statusId={existing ? undefined : rulesId}
+          status={existing ? undefined : <PasswordRules id={rulesId} password={password} email={preview.email} />}
         />
         <Button type="submit" className="w-full" loading={submitting}>
           {submitting ? t("acceptInvite.submitting") : existing ? t("acceptInvite.submitExisting") : t("acceptInvite.submitNew")}

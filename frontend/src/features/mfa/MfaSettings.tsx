@@ -1,0 +1,416 @@
+"use client";
+
+import { useFormatter, useTranslations } from "next-intl";
+import { useRef, useState, type FormEvent } from "react";
+import { Alert, Button, Card, FormAlert, TextField } from "@/components/ui";
+import { apiErrorCode, type FormErrors } from "@/lib/api/errors";
+import { useAction } from "@/lib/useAction";
+import {
+  AllauthLoginRefused,
+  AllauthSessionLost,
+  activateTotp,
+  allauthLogin,
+  authenticateWithCode,
+  deactivateTotp,
+  getRecoveryCodes,
+  listAuthenticators,
+  reauthenticate,
+  regenerateRecoveryCodes,
+  startTotpSetup,
+  type Authenticator,
+  type RecoveryCodesAuthenticator,
+  type TotpSetup,
+} from "./allauth";
+import { QrCode } from "./QrCode";
+
+/** The profile's MFA section: its id is the target of the "set up MFA" redirects (`/profile#mfa`). */
+export const MFA_SECTION_ID = "mfa";
+
+type View =
+  | { name: "locked" }
+  | { name: "code" }
+  | { name: "overview" }
+  | { name: "setup"; setup: TotpSetup }
+  | { name: "codes"; codes: string[]; regenerated: boolean }
+  | { name: "confirmOff" };
+
+export interface MfaSettingsProps {
+  email: string;
+  organisation: string;
+  /** The organisation requires MFA and this member has none yet: say so above everything else. */
+  required?: boolean;
+  /** After MFA was turned on or off (e.g. to reload `/me`). */
+  onChanged?: () => void;
+}
+
+function recoveryFile(codes: string[], header: string): string {
+  return `${header}\n\n${codes.join("\n")}\n`;
+}
+
+/**
+ * MFA setup in the profile, through allauth's headless endpoints: unlock with the password (an allauth session,
+ * its token in this component's state only, plus allauth's reauthentication), then the status, TOTP setup
+ * with a QR code, recovery codes to download or copy, regenerating them, turning MFA off.
+ */
+export function MfaSettings({ email, organisation, required = false, onChanged }: MfaSettingsProps) {
+  const t = useTranslations("mfa");
+  const format = useFormatter();
+  const [view, setView] = useState<View>({ name: "locked" });
+  // Memory only: the allauth session token lives as long as this component, never in web storage.
+  const session = useRef<string | null>(null);
+  // The password is needed once more after the second factor of an account with MFA (allauth's reauthentication).
+  const pendingPassword = useRef<string | null>(null);
+  const [password, setPassword] = useState("");
+  const [code, setCode] = useState("");
+  const [authenticators, setAuthenticators] = useState<Authenticator[]>([]);
+  const [lockedNotice, setLockedNotice] = useState<string | null>(null);
+  const [copyState, setCopyState] = useState<"copied" | "failed" | null>(null);
+
+  // The failure being shown: useAction hands onError the mapped errors only, the codes are in the raw one.
+  const lastError = useRef<unknown>(null);
+  const { run, busy, errors, setErrors, notice, setNotice } = useAction({
+    fields: ["password", "code"],
+    onError: (formErrors: FormErrors) => {
+      const error = lastError.current;
+      const code = error instanceof AllauthLoginRefused ? "login_refused" : apiErrorCode(error);
+      if (code === "incorrect_code" || code === "invalid_code") {
+        formErrors.fields = { code: [t("invalidCode")] };
+        formErrors.general = [];
+      } else if (code === "incorrect_password" || code === "email_password_mismatch") {
+        formErrors.fields = { password: [t("wrongPassword")] };
+        formErrors.general = [];
+      } else if (code === "unverified_email" || code === "login_refused") {
+        formErrors.fields = {};
+        formErrors.general = [t(code === "login_refused" ? "unlockRefused" : "unverifiedEmail")];
+      }
+    },
+  });
+
+  /** Runs an allauth call; a lost session (expired, or reauthentication too old) locks the section again. */
+  function act(action: () => Promise<unknown>) {
+    return run(async () => {
+      try {
+        await action();
+      } catch (error) {
+        if (error instanceof AllauthSessionLost) {
+          lock(t("sessionLost"));
+          return;
+        }
+        lastError.current = error;
+        throw error;
+      }
+    });
+  }
+
+  function lock(message: string | null) {
+    session.current = null;
+    pendingPassword.current = null;
+    setAuthenticators([]);
+    setPassword("");
+    setCode("");
+    setLockedNotice(message);
+    setView({ name: "locked" });
+  }
+
+  async function showOverview() {
+    setAuthenticators(await listAuthenticators(session.current!));
+    setView({ name: "overview" });
+  }
+
+  function unlock(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setLockedNotice(null);
+    void act(async () => {
+      const login = await allauthLogin(email, password);
+      session.current = login.sessionToken;
+      if (login.needsCode) {
+        pendingPassword.current = password;
+        setPassword("");
+        setView({ name: "code" });
+        return;
+      }
+      await reauthenticate(login.sessionToken, password);
+      setPassword("");
+      await showOverview();
+    });
+  }
+
+  function submitSecondFactor(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    void act(async () => {
+      await authenticateWithCode(session.current!, code.replace(/\s+/g, ""));
+      setCode("");
+      await reauthenticate(session.current!, pendingPassword.current ?? "");
+      pendingPassword.current = null;
+      await showOverview();
+    });
+  }
+
+  function beginSetup() {
+    void act(async () => {
+      const setup = await startTotpSetup(session.current!);
+      if (setup) {
+        setCode("");
+        setView({ name: "setup", setup });
+      } else {
+        await showOverview(); // set up meanwhile (another tab)
+      }
+    });
+  }
+
+  function activate(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    void act(async () => {
+      await activateTotp(session.current!, code.replace(/\s+/g, ""));
+      setCode("");
+      onChanged?.();
+      // allauth made recovery codes along with TOTP: shown once, now.
+      const codes = await getRecoveryCodes(session.current!);
+      setAuthenticators(await listAuthenticators(session.current!));
+      setNotice(t("activated"));
+      setView({ name: "codes", codes, regenerated: false });
+    });
+  }
+
+  function regenerate() {
+    void act(async () => {
+      const codes = await regenerateRecoveryCodes(session.current!);
+      setAuthenticators(await listAuthenticators(session.current!));
+      setView({ name: "codes", codes, regenerated: true });
+    });
+  }
+
+  function turnOff() {
+    void act(async () => {
+      await deactivateTotp(session.current!);
+      await showOverview();
+      onChanged?.();
+      setNotice(t("turnedOff"));
+    });
+  }
+
+  const header = t("fileHeader", { email, organisation });
+
+  function download(codes: string[]) {
+    const url = URL.createObjectURL(new Blob([recoveryFile(codes, header)], { type: "text/plain;charset=utf-8" }));
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = `recovery-codes-${organisation}.txt`.replace(/[^\w.-]+/g, "-");
+    document.body.append(link);
+    link.click();
+    link.remove();
+    URL.revokeObjectURL(url);
+  }
+
+  async function copy(codes: string[]) {
+    try {
+      await navigator.clipboard.writeText(recoveryFile(codes, header));
+      setCopyState("copied");
+    } catch {
+      setCopyState("failed");
+    }
+  }
+
+  const totp = authenticators.find((a) => a.type === "totp");
+  const recovery = authenticators.find((a): a is RecoveryCodesAuthenticator => a.type === "recovery_codes");
+  const enabled = !!totp;
+  const codeField = (label: string) => (
+    <TextField
+      label={label}
+      name="code"
+      type="text"
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      autoCapitalize="none"
+      spellCheck={false}
+      required
+      value={code}
+      onChange={(e) => setCode(e.target.value)}
+      errors={errors?.fields.code}
+    />
+  );
+
+  return (
+    <Card title={<span id={MFA_SECTION_ID}>{t("title")}</span>}>
+      <div className="space-y-4">
+        {required && <Alert tone="warning">{t("requiredBanner", { organisation })}</Alert>}
+        <p className="text-sm text-slate-600">{t("intro")}</p>
+        {notice && <Alert tone="success">{notice}</Alert>}
+
+        {view.name === "locked" && (
+          <form onSubmit={unlock} noValidate aria-label={t("title")} className="space-y-4">
+            {lockedNotice && <Alert tone="info">{lockedNotice}</Alert>}
+            <p className="text-sm text-slate-600">{t("unlockText")}</p>
+            <FormAlert errors={errors} />
+            <TextField
+              label={t("password")}
+              type="password"
+              name="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              errors={errors?.fields.password}
+            />
+            <Button type="submit" loading={busy} disabled={password === ""}>
+              {t("unlock")}
+            </Button>
+          </form>
+        )}
+
+        {view.name === "code" && (
+          <form onSubmit={submitSecondFactor} noValidate aria-label={t("title")} className="space-y-4">
+            <p className="text-sm text-slate-600">{t("unlockCodeText")}</p>
+            <FormAlert errors={errors} />
+            {codeField(t("codeLabel"))}
+            <div className="flex gap-2">
+              <Button type="submit" loading={busy} disabled={code.trim() === ""}>
+                {t("verify")}
+              </Button>
+              <Button variant="ghost" onClick={() => lock(null)}>
+                {t("cancel")}
+              </Button>
+            </div>
+          </form>
+        )}
+
+        {view.name === "overview" && (
+          <>
+            <FormAlert errors={errors} />
+            <dl className="divide-y divide-slate-100">
+              <div className="grid grid-cols-3 gap-4 py-2">
+                <dt className="text-sm text-slate-600">{t("status")}</dt>
+                <dd className="col-span-2 text-sm font-medium text-slate-900" data-testid="mfa-status">
+                  {enabled ? t("on") : t("off")}
+                </dd>
+              </div>
+              <div className="grid grid-cols-3 gap-4 py-2">
+                <dt className="text-sm text-slate-600">{t("methods")}</dt>
+                <dd className="col-span-2 text-sm text-slate-900">
+                  {totp || recovery ? (
+                    <ul className="space-y-1">
+                      {totp && (
+                        <li>{t("methodTotp", { date: format.dateTime(new Date(totp.created_at * 1000), { dateStyle: "medium" }) })}</li>
+                      )}
+                      {recovery && (
+                        <li>{t("methodRecovery", { unused: recovery.unused_code_count, total: recovery.total_code_count })}</li>
+                      )}
+                    </ul>
+                  ) : (
+                    t("noMethods")
+                  )}
+                </dd>
+              </div>
+            </dl>
+            <div className="flex flex-wrap gap-2">
+              {!enabled && (
+                <Button loading={busy} onClick={beginSetup}>
+                  {t("setUp")}
+                </Button>
+              )}
+              {enabled && (
+                <>
+                  <Button variant="secondary" loading={busy} onClick={regenerate}>
+                    {t("regenerate")}
+                  </Button>
+                  <Button
+                    variant="danger"
+                    disabled={busy}
+                    onClick={() => {
+                      setNotice(null);
+                      setErrors(null);
+                      setView({ name: "confirmOff" });
+                    }}
+                  >
+                    {t("turnOff")}
+                  </Button>
+                </>
+              )}
+            </div>
+          </>
+        )}
+
+        {view.name === "setup" && (
+          <form onSubmit={activate} noValidate aria-label={t("setUp")} className="space-y-4">
+            <p className="text-sm text-slate-600">{t("scan")}</p>
+            <QrCode value={view.setup.totpUrl} label={t("qrLabel")} />
+            <div className="space-y-1">
+              <p className="text-sm text-slate-600">{t("manualEntry")}</p>
+              <p className="text-sm">
+                <span className="sr-only">{t("secret")}: </span>
+                <code data-testid="totp-secret" className="rounded bg-slate-100 px-2 py-1 font-mono tracking-wider break-all select-all">
+                  {view.setup.secret}
+                </code>
+              </p>
+            </div>
+            <p className="text-sm text-slate-600">{t("confirmText")}</p>
+            <FormAlert errors={errors} />
+            {codeField(t("codeLabel"))}
+            <div className="flex gap-2">
+              <Button type="submit" loading={busy} disabled={code.trim() === ""}>
+                {t("activate")}
+              </Button>
+              <Button
+                variant="ghost"
+                onClick={() => {
+                  setErrors(null);
+                  setView({ name: "overview" });
+                }}
+              >
+                {t("cancel")}
+              </Button>
+            </div>
+          </form>
+        )}
+
+        {view.name === "codes" && (
+          <section aria-labelledby="mfa-codes-title" className="space-y-3">
+            <h3 id="mfa-codes-title" className="text-base font-semibold text-slate-900">
+              {t("recoveryTitle")}
+            </h3>
+            {view.regenerated && <Alert tone="info">{t("regenerated")}</Alert>}
+            <p className="text-sm text-slate-600">{t("recoveryText")}</p>
+            <ul aria-label={t("recoveryCodes")} className="grid grid-cols-2 gap-2 rounded-md bg-slate-50 p-4 font-mono text-sm sm:grid-cols-3">
+              {view.codes.map((recoveryCode) => (
+                <li key={recoveryCode}>{recoveryCode}</li>
+              ))}
+            </ul>
+            {copyState && <Alert tone={copyState === "copied" ? "success" : "error"}>{t(copyState === "copied" ? "copied" : "copyFailed")}</Alert>}
+            <div className="flex flex-wrap gap-2">
+              <Button variant="secondary" onClick={() => download(view.codes)}>
+                {t("download")}
+              </Button>
+              <Button variant="secondary" onClick={() => void copy(view.codes)}>
+                {t("copy")}
+              </Button>
+              <Button
+                onClick={() => {
+                  setCopyState(null);
+                  setNotice(null);
+                  setView({ name: "overview" });
+                }}
+              >
+                {t("done")}
+              </Button>
+            </div>
+          </section>
+        )}
+
+        {view.name === "confirmOff" && (
+          <div className="space-y-3">
+            <Alert tone="warning">{t("turnOffConfirm")}</Alert>
+            <FormAlert errors={errors} />
+            <div className="flex gap-2">
+              <Button variant="danger" loading={busy} onClick={turnOff}>
+                {t("turnOffYes")}
+              </Button>
+              <Button variant="ghost" onClick={() => setView({ name: "overview" })}>
+                {t("cancel")}
+              </Button>
+            </div>
+          </div>
+        )}
+      </div>
+    </Card>
+  );
+}
