@@ -18,14 +18,20 @@ from typing import Any
 from allauth import app_settings as allauth_settings
 from allauth.headless import app_settings as headless_settings
 from allauth.headless.account import views as account
-from allauth.headless.base import views as base
 from allauth.headless.base.views import APIView
 from allauth.headless.constants import Client
 from allauth.headless.mfa import views as mfa
+from allauth.headless.socialaccount import views as socialaccount
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.urls import URLPattern, URLResolver, include, path
 
 from shared_apps.accounts.headless import ManageEmailView, ResetPasswordView, VerifyEmailView
+from shared_apps.accounts.social import (
+    KitConfigView,
+    ProviderTokenView,
+    RedirectToProviderView,
+    with_refresh_cookie,
+)
 
 app_name = "headless"
 APP = Client.APP
@@ -37,7 +43,8 @@ def _view(view_class: type[APIView]) -> Callable[..., HttpResponseBase]:
     OPTIONS would otherwise get a 400 about its fields, or reach the flow."""
     methods = [m for m in ("get", "post", "put", "patch", "delete") if hasattr(view_class, m)]
     allowed = {m.upper() for m in methods} | ({"HEAD"} if "get" in methods else set())
-    view = view_class.as_api_view(client=APP)
+    # A response whose `meta` carries the kit's refresh token also sets it as the refresh cookie (API.md).
+    view = with_refresh_cookie(view_class.as_api_view(client=APP))
 
     @wraps(view)
     def only_implemented(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -89,17 +96,32 @@ def _mfa_patterns() -> list[URLPattern | URLResolver]:
     return [path("auth/", include(auth)), path("account/", include(manage))]
 
 
+def _socialaccount_patterns() -> list[URLPattern | URLResolver]:
+    """Provider login. The redirect flow starts here and goes through the public host's one callback
+    (RedirectToProviderView); the token flow answers here with the kit's tokens in `meta`; the signed-in
+    account lists and removes its providers (X-Session-Token). allauth's provider signup form is left out:
+    a provider signs up only on the public host, automatically (no pending-signup step)."""
+    auth = [
+        path("provider/redirect", _view(RedirectToProviderView), name="redirect_to_provider"),
+        path("provider/token", _view(ProviderTokenView), name="provider_token"),
+    ]
+    manage = [path("providers", _view(socialaccount.ManageProvidersView), name="manage_providers")]
+    return [path("auth/", include(auth)), path("account/", include(manage))]
+
+
 def _app_patterns() -> list[URLPattern | URLResolver]:
     patterns: list[URLPattern | URLResolver] = [
-        path("config", _view(base.ConfigView), name="config"),
+        # allauth's body; every provider offered on this host, redirect flow included (shared_apps/accounts/social.py).
+        path("config", _view(KitConfigView), name="config"),
         path("", include((_account_patterns(), "headless"), namespace="account")),
     ]
     if allauth_settings.MFA_ENABLED:
         patterns.append(path("", include((_mfa_patterns(), "headless"), namespace="mfa")))
-    # Social login and user sessions: mounted as allauth builds them once their app is installed (none
-    # is yet). The audit test lists every mounted path, so enabling one fails it until audited.
+    if allauth_settings.SOCIALACCOUNT_ENABLED:
+        patterns.append(path("", include((_socialaccount_patterns(), "headless"), namespace="socialaccount")))
+    # User sessions: mounted as allauth builds them once their app is installed (it is not). The audit test
+    # lists every mounted path, so enabling one fails it until audited.
     optional = [
-        (allauth_settings.SOCIALACCOUNT_ENABLED, "socialaccount"),
         (allauth_settings.USERSESSIONS_ENABLED, "usersessions"),
     ]
     for enabled, name in optional:

@@ -14,6 +14,8 @@ urlpatterns = [
     # only the endpoints the kit uses (saas/urls_allauth.py).
     path("_allauth/", include("saas.urls_allauth")),
     path("api/v1/", include("saas.api.v1_public")),
+    # Social login: every provider's one callback, and the start and end of a flow (shared_apps/accounts/social.py).
+    path("accounts/", include("shared_apps.accounts.social_urls")),
     path("admin/login/", admin_login, name="admin-login"),  # rate limited; the rest of the admin as is
     # Asked by the proxy before every request to Flower (/flower/): 204 only for an operator's session.
     path("admin/operator-session/", operator_session_check, name="operator-session-check"),

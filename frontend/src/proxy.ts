@@ -15,6 +15,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Not the API (proxied to Django by route handlers), not Next's own assets, not files with an extension.
-  matcher: ["/((?!api/|_allauth/|_next/|favicon\\.ico|.*\\.[a-zA-Z0-9]+$).*)"],
+  // Not the API or social login's callbacks (proxied to Django by route handlers), not Next's own assets,
+  // not files with an extension.
+  matcher: ["/((?!api/|_allauth/|accounts/|_next/|favicon\\.ico|.*\\.[a-zA-Z0-9]+$).*)"],
 };

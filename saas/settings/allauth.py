@@ -4,6 +4,11 @@ Logins and signups go through our own API (tenant-bound JWTs); allauth provides 
 account's email and password. Its emails go through our Celery email task (shared_apps.accounts.adapters).
 """
 
+import re
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
 from .auth import NUM_PROXIES, RATE_LIMIT_MULTIPLIER, RATE_LIMITS
 from .env import env
 
@@ -26,6 +31,8 @@ HEADLESS_FRONTEND_URLS = {
     "account_reset_password": "/forgot-password",
     "account_reset_password_from_key": "/reset-password?key={key}",
     "account_signup": "/signup",
+    # Where a provider login that failed before its start was known ends (its own host's login page).
+    "socialaccount_login_error": "/login",
 }
 
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -67,6 +74,61 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Shown in the authenticator app next to the account's email (same name as in shared_apps.accounts.adapters).
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="SaaS Kit")
+
+# Social login (allauth.socialaccount, headless). Every provider redirects to ONE callback on the public host,
+# https://<base>/accounts/<provider id>/login/callback/ (saas/urls_public.py), whichever host the flow
+# started on; shared_apps/accounts/social.py carries the starting host in signed state and ends the flow
+# there through a one-time handoff link. A provider without credentials is not offered anywhere.
+SOCIALACCOUNT_ADAPTER = "shared_apps.accounts.social.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, Any]] = {}
+for _provider, _prefix in (("github", "GITHUB"), ("google", "GOOGLE")):
+    _client_id = env.str(f"{_prefix}_CLIENT_ID", default="")
+    _secret = env.str(f"{_prefix}_CLIENT_SECRET", default="")
+    if _client_id and _secret:
+        # PKCE (S256) on top of the client secret: a stolen authorization code is useless alone.
+        SOCIALACCOUNT_PROVIDERS[_provider] = {
+            "APP": {"client_id": _client_id, "secret": _secret},
+            "OAUTH_PKCE_ENABLED": True,
+        }
+# Any OpenID Connect provider: OIDC_PROVIDERS='[{"id": "okta", "name": "Okta", "server_url":
+# "https://example.okta.com", "client_id": "...", "secret": "..."}]' (server_url: the issuer).
+_OIDC_RESERVED_IDS = {"github", "google", "social", "openid_connect"}
+_oidc_apps = []
+for _entry in env.json("OIDC_PROVIDERS", default=[]):
+    _id = str(_entry.get("id", ""))
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,49}", _id) or _id in _OIDC_RESERVED_IDS:
+        # Its callback path is /accounts/<id>/login/callback/: it must not shadow another provider's.
+        raise ImproperlyConfigured(
+            f"OIDC_PROVIDERS: id {_id!r} must be a lower-case slug, not one of {_OIDC_RESERVED_IDS}"
+        )
+    if not (_entry.get("server_url") and _entry.get("client_id") and _entry.get("secret")):
+        raise ImproperlyConfigured(f"OIDC_PROVIDERS: {_id} needs server_url, client_id and secret")
+    _oidc_apps.append(
+        {
+            "provider_id": _id,
+            "name": str(_entry.get("name") or _id),
+            "client_id": _entry["client_id"],
+            "secret": _entry["secret"],
+            "settings": {"server_url": _entry["server_url"]},
+        }
+    )
+if len({app["provider_id"] for app in _oidc_apps}) != len(_oidc_apps):
+    raise ImproperlyConfigured("OIDC_PROVIDERS: ids must be unique")
+if _oidc_apps:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {"APPS": _oidc_apps, "OAUTH_PKCE_ENABLED": True}
+# /accounts/<provider id>/login/callback/ for OpenID Connect providers too (allauth's default adds /oidc/).
+SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = ""
+# An email the provider marks verified signs in as the account whose login it is (and connects the provider
+# to it); an unverified one never does (allauth only matches verified addresses; the adapter refuses a
+# signup with an address an account already uses). Only the provider's verified flag counts.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SOCIALACCOUNT_REQUESTS_TIMEOUT", default=5)
+# allauth's app client gets the kit's tenant-bound JWTs in `meta` (access_token, refresh_token) after a login.
+HEADLESS_TOKEN_STRATEGY = "shared_apps.accounts.social.KitTokenStrategy"  # noqa: S105  # a class path
 
 # Invitations (shared_apps.memberships.invitations): how long a link works. The seat limit comes from
 # ENTITLEMENTS (saas/settings/billing.py).

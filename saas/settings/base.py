@@ -30,6 +30,11 @@ SHARED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Social login (GitHub, Google, any OpenID Connect provider): accounts live in the public schema too.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.openid_connect",
     "allauth.headless",
 ]
 # Each organisation's own data. Add your app here (see README, "Add a tenant app").

@@ -39,6 +39,10 @@ MOUNTED = {
     "account/authenticators",
     "account/authenticators/totp",
     "account/authenticators/recovery-codes",
+    # Social login (issue 15): tests/integration/accounts/test_social_*.py drive them against providers.
+    "auth/provider/redirect",
+    "auth/provider/token",
+    "account/providers",
 }
 # What allauth.headless.urls would have mounted as well (65.x): phone numbers (500 before: no phone
 # storage in our adapter), login by code, its signup, code-based verification, its own token refresh.
@@ -52,7 +56,7 @@ NOT_MOUNTED = [
     "auth/phone/verify/resend",
     "account/phone",
     "tokens/refresh",
-    "auth/provider/token",
+    "auth/provider/signup",
     "auth/webauthn/authenticate",
     "auth/webauthn/login",
     "account/authenticators/webauthn",
@@ -183,6 +187,32 @@ CASES = [
     Case(
         "post", "account/authenticators/recovery-codes", {}, 400, True, error=("cannot_generate_recovery_codes", None)
     ),
+    # Social login: no provider is configured in the audit (none has credentials), so none is known.
+    Case("post", "auth/provider/redirect", {}, 400, error=("invalid", "process")),  # a form post, not JSON
+    Case(
+        "post",
+        "auth/provider/token",
+        {"provider": "github", "process": "login", "token": {"client_id": "x", "access_token": "y"}},
+        400,
+        error=("invalid_token", "token"),
+    ),
+    Case(
+        "post",
+        "auth/provider/token",
+        {"provider": "github", "process": "login", "token": {}},
+        400,
+        error=("required", "token"),
+    ),
+    Case("get", "account/providers", status=401),
+    Case("get", "account/providers", session=True),
+    Case(
+        "delete",
+        "account/providers",
+        {"provider": "google", "account": "1"},
+        400,
+        True,
+        error=("account_not_found", None),
+    ),
 ]
 
 
@@ -252,6 +282,9 @@ IMPLEMENTED = {
     "account/authenticators": "GET, HEAD",
     "account/authenticators/totp": "DELETE, GET, HEAD, POST",
     "account/authenticators/recovery-codes": "GET, HEAD, POST",
+    "auth/provider/redirect": "POST",
+    "auth/provider/token": "POST",
+    "account/providers": "DELETE, GET, HEAD",
 }
 
 

@@ -1,0 +1,131 @@
+"""Issue 15: an organisation's own SSO (configured at /api/v1/sso/, shared_apps.memberships.sso) through the
+social login flow: offered on its host only, the same one public callback, and `enforced` refusing other
+providers to members. The IdP is the real oidc-provider on loopback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from allauth.socialaccount.models import SocialAccount
+from django.test import Client
+
+from shared_apps.accounts.signup import Signup
+from shared_apps.audit.models import AuditLog
+from tests.conftest import Team
+from tests.helpers import api, login
+from tests.plugins.oidc import OidcClient, OidcProvider
+
+from .social_helpers import (
+    ACME,
+    ALLAUTH,
+    GLOBEX,
+    PUBLIC,
+    Browser,
+    Providers,
+    redeem,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _configure(acme: Signup, oidc_provider: OidcProvider, *, enforced: bool = False) -> str:
+    return _configure_client(acme, oidc_provider, enforced=enforced)[0]
+
+
+def _configure_client(acme: Signup, oidc_provider: OidcProvider, *, enforced: bool = False) -> tuple[str, OidcClient]:
+    """acme's owner configures its SSO at /api/v1/sso/ (the client registered at the IdP with the callback)."""
+    provider_id = f"sso-{acme.tenant.pk}"
+    callback = f"http://{PUBLIC}/accounts/{provider_id}/login/callback/"
+    client = oidc_provider.add_client(redirect_uris=[callback])
+    body = {
+        "issuer": oidc_provider.issuer,
+        "clientId": client.client_id,
+        "clientSecret": client.client_secret,
+        "emailDomains": ["acme.test"],
+        "enforced": enforced,
+        "autoJoin": False,
+    }
+    response = api(ACME, login(ACME, acme.user.email)["access"]).put(
+        "/api/v1/sso/", body, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    assert (response.json()["providerId"], response.json()["callbackUrl"]) == (provider_id, callback)
+    return provider_id, client
+
+
+def _ids(host: str) -> list[str]:
+    config = Client(HTTP_HOST=host).get(f"{ALLAUTH}/config").json()
+    return [p["id"] for p in config["data"]["socialaccount"]["providers"]]
+
+
+def test_the_sso_is_offered_on_its_organisations_host_only(
+    acme: Signup, globex: Signup, oidc_provider: OidcProvider, settings: Any
+) -> None:
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+    provider_id = _configure(acme, oidc_provider)
+
+    assert _ids(ACME) == [provider_id]
+    assert _ids(GLOBEX) == []
+    assert _ids(PUBLIC) == []
+    # Nor can another host start a flow with it.
+    assert Browser().start(GLOBEX, provider_id).json()["errors"][0]["code"] == "unknown_provider"
+    assert Browser().start(PUBLIC, provider_id).json()["errors"][0]["code"] == "unknown_provider"
+
+
+def test_an_organisations_idp_never_signs_in_on_the_public_host(
+    team: Team, acme: Signup, oidc_provider: OidcProvider, settings: Any
+) -> None:
+    # The owner's IdP asserts a verified address of an account (here globex's owner): on the public host,
+    # by the token flow, that must not sign in as that account.
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+    provider_id, client = _configure_client(acme, oidc_provider)
+    oidc_provider.add_account("victim", email=team.outsider.email, email_verified=True)
+    tokens = oidc_provider.tokens_for(client, "victim")
+    body = {
+        "provider": provider_id,
+        "process": "login",
+        "token": {"client_id": client.client_id, "id_token": tokens["id_token"]},
+    }
+
+    on_public = Client(HTTP_HOST=PUBLIC).post(f"{ALLAUTH}/auth/provider/token", body, content_type="application/json")
+    on_globex = Client(HTTP_HOST=GLOBEX).post(f"{ALLAUTH}/auth/provider/token", body, content_type="application/json")
+
+    assert on_public.status_code == 401, on_public.content
+    assert on_public.json()["errors"][0]["code"] == "not_a_member"
+    assert "meta" not in on_public.json()
+    # On another organisation's host the provider does not even exist.
+    assert on_globex.status_code == 400
+    assert on_globex.json()["errors"][0]["code"] == "invalid_token"
+    assert SocialAccount.objects.count() == 0
+
+
+def test_a_member_signs_in_with_the_organisations_sso(
+    acme: Signup, team: Team, oidc_provider: OidcProvider, settings: Any
+) -> None:
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+    provider_id = _configure(acme, oidc_provider)
+    oidc_provider.add_account("member-sso", email=team.member.email, email_verified=True)
+    browser = Browser()
+
+    authorize = browser.to_provider(ACME, provider_id)
+    end = browser.back_from_provider(oidc_provider.login(authorize, "member-sso", session=browser.provider_session))
+
+    response = redeem(ACME, end)
+    assert response.status_code == 200, response.content
+    assert response.json()["user"]["email"] == team.member.email
+
+
+def test_enforced_sso_refuses_other_providers_to_members_but_not_to_owners(
+    acme: Signup, team: Team, providers: Providers, oidc_provider: OidcProvider
+) -> None:
+    _configure(acme, oidc_provider, enforced=True)
+    providers.github.add_person("member-gh", email=team.member.email)
+    providers.github.add_person("owner-gh", email=team.owner.email)
+
+    member = Browser().sign_in(ACME, "github", "member-gh")
+    owner = Browser().sign_in(ACME, "github", "owner-gh")
+
+    assert member == f"http://{ACME}/login?error=sso_required&error_process=login"
+    assert redeem(ACME, owner).status_code == 200  # break-glass, audited
+    assert AuditLog.objects.filter(action="sso.break_glass_login", actor=team.owner).count() == 1
