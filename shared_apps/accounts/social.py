@@ -65,6 +65,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseBase, HttpResponseRedirect
 from django.views.decorators.http import require_GET
 
@@ -376,6 +377,30 @@ def _account_with_login(emails: list[str]) -> bool:
     return bool(normalised) and User.objects.filter(email__in=normalised).exists()
 
 
+def _auto_join_email(tenant: Tenant | None, sociallogin: SocialLogin) -> str | None:
+    """The verified address in the organisation's domains that lets this person auto-join, if any."""
+    if tenant is None:
+        return None
+    from shared_apps.memberships.sso_join import sso_auto_join_email
+
+    addresses = [(address.email, bool(address.verified)) for address in sociallogin.email_addresses]
+    return sso_auto_join_email(tenant=tenant, addresses=addresses)
+
+
+def _auto_join_tenant(request: HttpRequest, sociallogin: SocialLogin) -> Tenant | None:
+    """The organisation this sign-in auto-joins: the flow's organisation, when the provider is its own
+    SSO and it has autoJoin for one of the person's verified addresses."""
+    try:
+        target = _state_target(sociallogin)
+    except ValidationError:
+        return None
+    tenant = routed_tenant(request) if target is None else target.tenant()
+    sso_tenant = _sso_tenant_id(sociallogin.provider.sub_id)
+    if tenant is None or sso_tenant is None or str(tenant.pk) != sso_tenant:
+        return None
+    return tenant if _auto_join_email(tenant, sociallogin) is not None else None
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Who a provider login may sign in as, and where."""
 
@@ -398,10 +423,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             # An organisation's own IdP vouches for people on that organisation's host only: never for an
             # account on the public host or elsewhere (its owner controls what it asserts).
             self._refuse(request, "not_a_member", "You are not a member of this organisation.")
+        auto_join = _auto_join_email(tenant, sociallogin) if sso_tenant is not None else None
         if not sociallogin.is_existing:
-            if organisation:
+            if organisation and auto_join is None:
                 # No account (or only an unverified address of one): the same answer as for a non-member.
                 self._refuse(request, "not_a_member", "You are not a member of this organisation.")
+            if organisation:
+                return  # autoJoin: allauth signs the person up (is_open_for_signup), save_user joins them
             # allauth matched verified addresses only (SOCIALACCOUNT_EMAIL_AUTHENTICATION); an address it did
             # not match that is an account's login was not verified by the provider: never that account.
             if _account_with_login([address.email for address in sociallogin.email_addresses]):
@@ -414,6 +442,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if organisation:
             assert sociallogin.user is not None
             membership = membership_for(tenant=tenant, user_id=sociallogin.user.pk) if tenant is not None else None
+            if membership is None and auto_join is not None and tenant is not None and sociallogin.user.is_active:
+                assert isinstance(sociallogin.user, User)
+                membership = self._auto_join(request, tenant, sociallogin.user, auto_join)
             if membership is None or not sociallogin.user.is_active:
                 self._refuse(request, "not_a_member", "You are not a member of this organisation.")
             assert tenant is not None and membership is not None
@@ -438,11 +469,37 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             raise ValidationError(message, code="sso_required") from exc
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
-        """A provider creates an account only on the public host (and joins no organisation)."""
+        """A provider creates an account on the public host (joining no organisation), or, for an
+        organisation's own SSO with autoJoin, for a verified address in its domains (joining it)."""
+        if _auto_join_tenant(request, sociallogin) is not None:
+            return True
         if routed_tenant(request) is not None:
             return False
         target = sociallogin.state.get(STATE_TARGET)
         return target is None or (isinstance(target, dict) and not target.get("t"))
+
+    def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> AbstractBaseUser:
+        tenant = _auto_join_tenant(request, sociallogin)
+        if tenant is None:
+            return super().save_user(request, sociallogin, form)
+        # The account and its membership together or neither: a refused join (seats) leaves no account.
+        with transaction.atomic():
+            user = super().save_user(request, sociallogin, form)
+            assert isinstance(user, User)
+            email = _auto_join_email(tenant, sociallogin)
+            if email is None or self._auto_join(request, tenant, user, email) is None:
+                self._refuse(request, "not_a_member", "You are not a member of this organisation.")
+        return user
+
+    def _auto_join(self, request: HttpRequest, tenant: Tenant, user: User, email: str) -> Membership | None:
+        from shared_apps.memberships.sso_join import sso_auto_join
+
+        try:
+            return sso_auto_join(tenant=tenant, user=user, email=email, ip=client_ip(request) or None)
+        except ValidationError as exc:
+            # The plan's seats are taken: the person is told, and nothing is created.
+            self._refuse(request, "seat_limit_reached", " ".join(exc.messages))
+            raise  # _refuse always raises
 
     def authenticate_by_email(self, sociallogin: SocialLogin) -> tuple[AbstractBaseUser, str] | None:
         """A verified provider email signs in only as the account whose login it is (as a password does),

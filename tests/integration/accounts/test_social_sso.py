@@ -10,8 +10,12 @@ import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.test import Client
 
+from shared_apps.accounts.models import User
 from shared_apps.accounts.signup import Signup
 from shared_apps.audit.models import AuditLog
+from shared_apps.memberships.models import Membership
+from tenants.entitlements import Unlimited
+from tenants.models import Tenant
 from tests.conftest import Team
 from tests.helpers import api, login
 from tests.plugins.oidc import OidcClient, OidcProvider
@@ -33,7 +37,9 @@ def _configure(acme: Signup, oidc_provider: OidcProvider, *, enforced: bool = Fa
     return _configure_client(acme, oidc_provider, enforced=enforced)[0]
 
 
-def _configure_client(acme: Signup, oidc_provider: OidcProvider, *, enforced: bool = False) -> tuple[str, OidcClient]:
+def _configure_client(
+    acme: Signup, oidc_provider: OidcProvider, *, enforced: bool = False, auto_join: bool = False
+) -> tuple[str, OidcClient]:
     """acme's owner configures its SSO at /api/v1/sso/ (the client registered at the IdP with the callback)."""
     provider_id = f"sso-{acme.tenant.pk}"
     callback = f"http://{PUBLIC}/accounts/{provider_id}/login/callback/"
@@ -44,7 +50,7 @@ def _configure_client(acme: Signup, oidc_provider: OidcProvider, *, enforced: bo
         "clientSecret": client.client_secret,
         "emailDomains": ["acme.test"],
         "enforced": enforced,
-        "autoJoin": False,
+        "autoJoin": auto_join,
     }
     response = api(ACME, login(ACME, acme.user.email)["access"]).put(
         "/api/v1/sso/", body, content_type="application/json"
@@ -129,3 +135,105 @@ def test_enforced_sso_refuses_other_providers_to_members_but_not_to_owners(
     assert member == f"http://{ACME}/login?error=sso_required&error_process=login"
     assert redeem(ACME, owner).status_code == 200  # break-glass, audited
     assert AuditLog.objects.filter(action="sso.break_glass_login", actor=team.owner).count() == 1
+
+
+# ---- autoJoin -------------------------------------------------------------------------------------------
+
+
+class OneSeat(Unlimited):
+    """ENTITLEMENTS for the seat test: acme's owner takes the only seat."""
+
+    def seat_limit(self, tenant: Tenant) -> int | None:
+        return 1
+
+
+def _sso_sign_in(acme: Signup, oidc_provider: OidcProvider, sub: str, email: str, *, verified: bool = True) -> str:
+    provider_id, _ = _configure_client(acme, oidc_provider, auto_join=True)
+    oidc_provider.add_account(sub, email=email, email_verified=verified)
+    browser = Browser()
+    authorize = browser.to_provider(ACME, provider_id)
+    return browser.back_from_provider(oidc_provider.login(authorize, sub, session=browser.provider_session))
+
+
+def _acme_members(acme: Signup) -> list[tuple[str, str]]:
+    return sorted(Membership.objects.filter(tenant=acme.tenant, is_active=True).values_list("user__email", "role"))
+
+
+def test_auto_join_makes_a_verified_address_in_the_domains_a_member_on_first_sign_in(
+    acme: Signup, oidc_provider: OidcProvider, settings: Any
+) -> None:
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+    before = _acme_members(acme)
+
+    end = _sso_sign_in(acme, oidc_provider, "newcomer", "Newcomer@Acme.test")
+
+    response = redeem(ACME, end)
+    assert response.status_code == 200, response.content
+    assert (response.json()["user"]["email"], response.json()["role"]) == ("newcomer@acme.test", "member")
+    assert _acme_members(acme) == sorted([*before, ("newcomer@acme.test", "member")])
+    [entry] = AuditLog.objects.filter(action="member.auto_joined").values_list("tenant_id", "extra")
+    assert entry == (acme.tenant.pk, {"email": "newcomer@acme.test", "via": "sso"})
+
+
+def test_auto_join_refuses_other_domains_and_unverified_addresses(
+    acme: Signup, oidc_provider: OidcProvider, settings: Any
+) -> None:
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+    before = (_acme_members(acme), User.objects.count())
+
+    elsewhere = _sso_sign_in(acme, oidc_provider, "outsider", "someone@example.test")
+    unverified = _sso_sign_in(acme, oidc_provider, "unverified", "unverified@acme.test", verified=False)
+
+    refused = f"http://{ACME}/login?error=not_a_member&error_process=login"
+    assert (elsewhere, unverified) == (refused, refused)
+    assert (_acme_members(acme), User.objects.count()) == before
+    assert not AuditLog.objects.filter(action="member.auto_joined").exists()
+
+
+def test_auto_join_respects_the_seat_limit(acme: Signup, oidc_provider: OidcProvider, settings: Any) -> None:
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+    provider_id, _ = _configure_client(acme, oidc_provider, auto_join=True)
+    settings.ENTITLEMENTS = f"{__name__}.OneSeat"
+    oidc_provider.add_account("late", email="late@acme.test", email_verified=True)
+    before = (_acme_members(acme), User.objects.count())
+    browser = Browser()
+    authorize = browser.to_provider(ACME, provider_id)
+
+    end = browser.back_from_provider(oidc_provider.login(authorize, "late", session=browser.provider_session))
+
+    assert end == f"http://{ACME}/login?error=seat_limit_reached&error_process=login"
+    assert (_acme_members(acme), User.objects.count()) == before
+
+
+def test_auto_join_never_brings_back_a_removed_member(
+    acme: Signup, team: Team, oidc_provider: OidcProvider, settings: Any
+) -> None:
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+    Membership.objects.filter(tenant=acme.tenant, user=team.member).update(is_active=False)
+    before = _acme_members(acme)
+
+    end = _sso_sign_in(acme, oidc_provider, "removed", team.member.email)
+
+    assert end == f"http://{ACME}/login?error=not_a_member&error_process=login"
+    assert _acme_members(acme) == before
+
+
+def test_auto_join_by_the_token_flow_answers_with_the_kits_tokens(
+    acme: Signup, oidc_provider: OidcProvider, settings: Any
+) -> None:
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+    provider_id, client = _configure_client(acme, oidc_provider, auto_join=True)
+    oidc_provider.add_account("app-user", email="app-user@acme.test", email_verified=True)
+    tokens = oidc_provider.tokens_for(client, "app-user")
+    body = {
+        "provider": provider_id,
+        "process": "login",
+        "token": {"client_id": client.client_id, "id_token": tokens["id_token"]},
+    }
+
+    response = Client(HTTP_HOST=ACME).post(f"{ALLAUTH}/auth/provider/token", body, content_type="application/json")
+
+    assert response.status_code == 200, response.content
+    access = response.json()["meta"]["access_token"]
+    me = api(ACME, access).get("/api/v1/me/")
+    assert (me.status_code, me.json()["email"], me.json()["role"]) == (200, "app-user@acme.test", "member")
