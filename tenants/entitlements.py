@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -64,7 +65,7 @@ class HasFeature(BasePermission):
     """The organisation may use `feature`. Use as `HasFeature.of("exports")` after IsTenantMember."""
 
     feature = ""
-    message = "Your plan does not include this feature. Upgrade to use it."
+    message = gettext_lazy("Your plan does not include this feature. Upgrade to use it.")
     code = "feature_not_in_plan"
 
     @classmethod

@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
+
 from .reserved_names import is_reserved
 
 _HOST_CHARS = re.compile(r"^[a-z0-9.-]+\Z")
@@ -58,12 +61,16 @@ class SubdomainProblem(StrEnum):
 
 
 SUBDOMAIN_MESSAGES = {
-    SubdomainProblem.INVALID: (
-        f"Use {SUBDOMAIN_MIN_LENGTH}-{SUBDOMAIN_MAX_LENGTH} lower-case letters, digits and hyphens, "
-        "starting and ending with a letter or digit."
+    # Lazy: translated into the language of the request that shows it, not the one at import time.
+    SubdomainProblem.INVALID: format_lazy(
+        gettext_lazy(
+            "Use {min}-{max} lower-case letters, digits and hyphens, starting and ending with a letter or digit."
+        ),
+        min=SUBDOMAIN_MIN_LENGTH,
+        max=SUBDOMAIN_MAX_LENGTH,
     ),
-    SubdomainProblem.RESERVED: "This subdomain is reserved. Please choose another.",
-    SubdomainProblem.TAKEN: "This subdomain is already taken. Please choose another.",
+    SubdomainProblem.RESERVED: gettext_lazy("This subdomain is reserved. Please choose another."),
+    SubdomainProblem.TAKEN: gettext_lazy("This subdomain is already taken. Please choose another."),
 }
 
 

@@ -17,6 +17,8 @@ import warnings
 from dataclasses import dataclass
 from typing import IO
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Raster formats browsers show everywhere, by Pillow's format name -> (content type, file extension).
@@ -67,11 +69,13 @@ def _open(stream: IO[bytes]) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _too_large() from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-        raise ImageRefusedError("not_an_image", "This file is not an image that can be read.") from exc
+        raise ImageRefusedError("not_an_image", _("This file is not an image that can be read.")) from exc
     if image.format not in ACCEPTED_FORMATS:
         image.close()
         accepted = ", ".join(sorted(ACCEPTED_FORMATS))
-        raise ImageRefusedError("unsupported_image_type", f"Images must be one of {accepted}.")
+        raise ImageRefusedError(
+            "unsupported_image_type", _("Images must be one of %(formats)s.") % {"formats": accepted}
+        )
     width, height = image.size
     if width < 1 or height < 1 or width * height > MAX_PIXELS:
         image.close()
@@ -80,7 +84,10 @@ def _open(stream: IO[bytes]) -> Image.Image:
 
 
 def _too_large() -> ImageRefusedError:
-    return ImageRefusedError("image_too_large", f"Images can have at most {MAX_PIXELS:,} pixels.")
+    return ImageRefusedError(
+        "image_too_large",
+        _("Images can have at most %(max)s pixels.") % {"max": number_format(MAX_PIXELS, force_grouping=True)},
+    )
 
 
 def _copy(stream: IO[bytes]) -> io.BytesIO:
@@ -99,7 +106,7 @@ def image_inspect(stream: IO[bytes]) -> ImageInfo:
         try:
             image.verify()  # the whole file's structure, without decoding pixels
         except Exception as exc:  # Pillow's plugins raise anything on a corrupt file
-            raise ImageRefusedError("not_an_image", "This image is damaged or truncated.") from exc
+            raise ImageRefusedError("not_an_image", _("This image is damaged or truncated.")) from exc
     return info
 
 
@@ -114,7 +121,7 @@ def image_bounded(stream: IO[bytes], *, max_side: int, output: str = "PNG") -> b
             image.load()
             upright = ImageOps.exif_transpose(image)
         except Exception as exc:  # a corrupt file fails in whichever decoder reads it
-            raise ImageRefusedError("not_an_image", "This image is damaged or truncated.") from exc
+            raise ImageRefusedError("not_an_image", _("This image is damaged or truncated.")) from exc
         # RGBA keeps transparency (palette and LA images included); CMYK JPEGs and 16-bit PNGs become RGB(A).
         converted = upright.convert("RGBA")
         converted.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)

@@ -6,12 +6,13 @@ import logging
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from django.conf import settings
 from django.core.signals import got_request_exception
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 
 from saas.api.errors import api_exception_for
@@ -23,6 +24,9 @@ from .hosts import HostKind, InvalidHostError, classify_host, normalise_host
 from .models import SchemaStatus, Tenant
 from .routing import request_routing_version, resolver
 from .schema_levels import level_serves
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # lazy translations, for the annotations only
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +40,7 @@ HEALTH_PATHS = frozenset({"/healthz", "/readyz"})
 MAINTENANCE_RETRY_AFTER = 30
 
 
-def error_response(status: int, code: str, detail: str) -> JsonResponse:
+def error_response(status: int, code: str, detail: StrOrPromise) -> JsonResponse:
     """The API's one error shape, for answers given before any view runs."""
     error_type = "server_error" if status >= 500 else "client_error"
     return JsonResponse({"type": error_type, "errors": [{"code": code, "detail": detail, "attr": None}]}, status=status)
@@ -101,7 +105,7 @@ class TenantRoutingMiddleware:
         try:
             host = classify_host(normalise_host(request.META.get("HTTP_HOST", "")), self.base_domain)
         except InvalidHostError:
-            return error_response(400, "invalid_host", "The Host header is not a valid host name.")
+            return error_response(400, "invalid_host", _("The Host header is not a valid host name."))
 
         if host.kind is HostKind.PUBLIC:
             return self._serve_public(request)
@@ -109,15 +113,17 @@ class TenantRoutingMiddleware:
         tenant = resolver.resolve(host.name, version)
         if tenant is None or tenant.status in (Tenant.Status.PROVISIONING, Tenant.Status.DELETED):
             if host.kind is HostKind.FOREIGN:
-                return error_response(400, "invalid_host", f"This server does not serve {host.name}.")
-            return error_response(404, "tenant_not_found", "No organisation lives at this address.")
+                return error_response(
+                    400, "invalid_host", _("This server does not serve %(host)s.") % {"host": host.name}
+                )
+            return error_response(404, "tenant_not_found", _("No organisation lives at this address."))
         if tenant.status == Tenant.Status.SUSPENDED:
-            return error_response(403, "tenant_suspended", "This organisation is suspended. Contact support.")
+            return error_response(403, "tenant_suspended", _("This organisation is suspended. Contact support."))
         if tenant.schema_status != SchemaStatus.READY or not level_serves(tenant.schema_level):
             # Behind this code's migrations, being migrated, or its migration failed: a clear, retryable
             # answer instead of a 500 from a missing column. Every other organisation is served as usual.
             response = error_response(
-                503, "tenant_maintenance", "This organisation is being upgraded. Try again in a minute."
+                503, "tenant_maintenance", _("This organisation is being upgraded. Try again in a minute.")
             )
             response["Retry-After"] = str(MAINTENANCE_RETRY_AFTER)
             return response

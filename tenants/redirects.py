@@ -10,6 +10,7 @@ from datetime import datetime
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .hosts import InvalidHostError, normalise_host
 from .middleware import error_response
@@ -64,6 +65,6 @@ class DomainRedirectMiddleware:
             return self.get_response(request)
         target, expires = redirect
         if expires <= timezone.now():
-            return error_response(404, "tenant_not_found", "No organisation lives at this address.")
+            return error_response(404, "tenant_not_found", _("No organisation lives at this address."))
         port = f":{settings.SAAS_URL_PORT}" if settings.SAAS_URL_PORT else ""
         return HttpResponsePermanentRedirect(f"{settings.SAAS_URL_SCHEME}://{target}{port}{request.get_full_path()}")

@@ -11,7 +11,7 @@ import logging
 import re
 import smtplib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import botocore.exceptions
 import kombu.exceptions
@@ -28,12 +28,17 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError as DatabaseInterfaceError
 from django.db import OperationalError as DatabaseOperationalError
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_standardized_errors.formatter import ExceptionFormatter
 from drf_standardized_errors.handler import ExceptionHandler as StandardizedExceptionHandler
 from drf_standardized_errors.types import ErrorResponse
 from rest_framework import exceptions, serializers
 
 from saas.api.exceptions import RequestTooLarge, ServiceUnavailable
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # lazy translations, for the annotations only
 
 logger = logging.getLogger(__name__)
 _SNAKE = re.compile(r"_([a-z0-9])")
@@ -71,21 +76,36 @@ _STORAGE_DOWN = (
 )
 _CACHE_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 # (exception classes, code, detail) for the services we call, from their own client libraries.
-DEPENDENCY_ERRORS: list[tuple[tuple[type[BaseException], ...], str, str]] = [
-    ((DatabaseOperationalError, DatabaseInterfaceError), "database_unavailable", "The database is unavailable."),
-    (_STORAGE_DOWN, "storage_unavailable", "File storage is unavailable."),
-    ((stripe.APIConnectionError,), "payment_provider_unavailable", "The payment provider is unavailable."),
-    (_CACHE_DOWN, "cache_unavailable", "The cache is unavailable."),
-    ((kombu.exceptions.OperationalError,), "broker_unavailable", "The task queue is unavailable."),
-    ((smtplib.SMTPException, ConnectionRefusedError), "mail_unavailable", "Email delivery is unavailable."),
+DEPENDENCY_ERRORS: list[tuple[tuple[type[BaseException], ...], str, StrOrPromise]] = [
+    (
+        (DatabaseOperationalError, DatabaseInterfaceError),
+        "database_unavailable",
+        gettext_lazy("The database is unavailable."),
+    ),
+    (_STORAGE_DOWN, "storage_unavailable", gettext_lazy("File storage is unavailable.")),
+    (
+        (stripe.APIConnectionError,),
+        "payment_provider_unavailable",
+        gettext_lazy("The payment provider is unavailable."),
+    ),
+    (_CACHE_DOWN, "cache_unavailable", gettext_lazy("The cache is unavailable.")),
+    ((kombu.exceptions.OperationalError,), "broker_unavailable", gettext_lazy("The task queue is unavailable.")),
+    (
+        (smtplib.SMTPException, ConnectionRefusedError),
+        "mail_unavailable",
+        gettext_lazy("Email delivery is unavailable."),
+    ),
 ]
 
 
 def _client_errors() -> list[tuple[type[BaseException], Callable[[Any], exceptions.APIException]]]:
     return [
         (RequestDataTooBig, lambda exc: RequestTooLarge()),
-        (TooManyFieldsSent, lambda exc: exceptions.ParseError("Too many form fields.", code="too_many_fields")),
-        (TooManyFilesSent, lambda exc: exceptions.ParseError("Too many files in one request.", code="too_many_files")),
+        (TooManyFieldsSent, lambda exc: exceptions.ParseError(_("Too many form fields."), code="too_many_fields")),
+        (
+            TooManyFilesSent,
+            lambda exc: exceptions.ParseError(_("Too many files in one request."), code="too_many_files"),
+        ),
         (ObjectDoesNotExist, lambda exc: exceptions.NotFound()),
         (DjangoPermissionDenied, lambda exc: exceptions.PermissionDenied(str(exc) or None)),
         (DjangoValidationError, lambda exc: as_api_validation_error(exc)),
@@ -146,7 +166,7 @@ def error_body(status: int, error_type: str, code: str, detail: str) -> JsonResp
 
 # Django's handlers for requests that never reach a DRF view (unknown paths, crashes outside DRF).
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return error_body(404, "client_error", "not_found", "Not found.")
+    return error_body(404, "client_error", "not_found", _("Not found."))
 
 
 def server_error(request: HttpRequest) -> JsonResponse:
@@ -158,8 +178,8 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Jso
     api_exc = api_exception_for(exception) if exception is not None else None
     if api_exc is not None and api_exc.status_code < 500:
         return error_response(api_exc)
-    return error_body(400, "client_error", "bad_request", "Bad request.")
+    return error_body(400, "client_error", "bad_request", _("Bad request."))
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return error_body(403, "client_error", "permission_denied", "You do not have permission to perform this action.")
+    return error_body(403, "client_error", "permission_denied", _("You do not have permission to perform this action."))

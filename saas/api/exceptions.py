@@ -3,12 +3,18 @@ importing its views, which the handler module imports)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # lazy translations, for the annotations only
 
 
 class RequestTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
+    default_detail = gettext_lazy("The request body is too large.")
     default_code = "request_too_large"
 
 
@@ -18,6 +24,6 @@ class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     retry_after = 5
 
-    def __init__(self, code: str, detail: str) -> None:
+    def __init__(self, code: str, detail: StrOrPromise) -> None:
         super().__init__(detail=detail, code=code)
         self.wait = self.retry_after  # the handler turns `wait` into Retry-After

@@ -1,6 +1,7 @@
 import re
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import pagination, serializers
 from rest_framework.request import Request
 
@@ -21,7 +22,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
             return int(self.page_size or self.max_page_size)
         if len(values) != 1 or not _WHOLE_NUMBER.fullmatch(values[0]) or int(values[0]) < 1:
             raise serializers.ValidationError(
-                {self.page_size_query_param: ["Must be one whole number of at least 1."]}, code="invalid"
+                {self.page_size_query_param: [_("Must be one whole number of at least 1.")]}, code="invalid"
             )
         if len(values[0]) > 9:  # over the cap whatever its value (and no 5,000-digit int() to parse)
             return self.max_page_size
@@ -30,7 +31,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     def get_page_number(self, request: Request, paginator: Any) -> Any:
         # DRF reads `?page=` (empty) as page 1; the schema says a whole number, so it is a 400 naming it.
         if request.query_params.get(self.page_query_param, None) == "":
-            raise serializers.ValidationError({self.page_query_param: ["Must be a whole number of at least 1."]})
+            raise serializers.ValidationError({self.page_query_param: [_("Must be a whole number of at least 1.")]})
         return super().get_page_number(request, paginator)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ import io
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from djangorestframework_camel_case.parser import CamelCaseJSONParser
 from rest_framework.exceptions import ParseError
 
@@ -30,4 +31,4 @@ class JSONParser(CamelCaseJSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
-            raise ParseError("JSON parse error - nested too deeply.") from exc
+            raise ParseError(_("JSON parse error - nested too deeply.")) from exc

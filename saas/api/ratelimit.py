@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import Throttled
 
 from saas.api.exceptions import ServiceUnavailable
@@ -38,7 +39,7 @@ class RateLimited(Throttled):
 
 class RateLimitUnavailable(ServiceUnavailable):
     def __init__(self) -> None:
-        super().__init__("cache_unavailable", "Attempts cannot be counted right now. Try again in a moment.")
+        super().__init__("cache_unavailable", _("Attempts cannot be counted right now. Try again in a moment."))
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -71,7 +72,7 @@ def rate_limit(scope: str, key: str) -> None:
     except _CACHE_ERRORS as exc:
         raise RateLimitUnavailable() from exc
     elapsed = time.time() - float(window_start or time.time())
-    raise RateLimited(wait=max(1, math.ceil(period - elapsed)), detail="Too many attempts. Try again later.")
+    raise RateLimited(wait=max(1, math.ceil(period - elapsed)), detail=_("Too many attempts. Try again later."))
 
 
 def _count(cache: BaseCache, counter: str, started: str, period: int) -> int:

@@ -8,6 +8,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
 from saas.api.errors import api_exception_for, error_body, error_response
@@ -29,7 +30,7 @@ class ErrorShapeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in ALLOWED_METHODS:
-            response: HttpResponse = _shaped(request, 405, "method_not_allowed", "Method not allowed.")
+            response: HttpResponse = _shaped(request, 405, "method_not_allowed", _("Method not allowed."))
             response["Allow"] = ", ".join(sorted(ALLOWED_METHODS))
             return response
         response = self.get_response(request)

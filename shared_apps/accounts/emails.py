@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from tenants.models import Tenant
 from tenants.outbox import outbox_enqueue
@@ -74,5 +74,7 @@ def _link_label(url: str) -> str:
 
 def email_queue(*, to: list[str], subject: str, body: str) -> None:
     """Send the email once the surrounding transaction commits (at once outside a transaction), through the
-    outbox: a broker that is down delays it, never loses it, and never fails the request."""
-    outbox_enqueue("accounts.email_send", kwargs={"to": list(to), "subject": subject, "body": body})
+    outbox: a broker that is down delays it, never loses it, and never fails the request. The language
+    active now (the request's) goes with it: the task renders the HTML part's buttons in it."""
+    kwargs = {"to": list(to), "subject": subject, "body": body, "language": get_language()}
+    outbox_enqueue("accounts.email_send", kwargs=kwargs)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy
 
 from shared_apps.memberships.models import Membership
 from shared_apps.memberships.services import membership_create
@@ -25,7 +26,7 @@ from tenants.provisioning import tenant_provision
 from .models import User
 from .services import user_create
 
-EMAIL_TAKEN_MESSAGE = (
+EMAIL_TAKEN_MESSAGE = gettext_lazy(
     "An account with this email already exists. Sign in, then create the organisation from your account."
 )
 

@@ -7,6 +7,7 @@ import smtplib
 from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.utils import translation
 
 from shared_apps.accounts.emails import email_html
 from tenants.outbox import task_once
@@ -24,7 +25,7 @@ from tenants.outbox import task_once
     retry_jitter=True,
     max_retries=6,
 )
-def email_send(self: Task, *, to: list[str], subject: str, body: str) -> int:
+def email_send(self: Task, *, to: list[str], subject: str, body: str, language: str | None = None) -> int:
     """Sent once per message: a redelivery (acks_late after a worker died) finds the receipt and stops. The
     receipt commits only after the SMTP server took the message; a crash between the two sends it again,
     with the same Message-ID, which mail clients and most servers dedupe on."""
@@ -35,6 +36,8 @@ def email_send(self: Task, *, to: list[str], subject: str, body: str) -> int:
         domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or settings.SAAS_BASE_DOMAIN
         headers = {"Message-ID": f"<{task_id}@{domain}>"} if task_id else None
         message = EmailMultiAlternatives(subject=subject, body=body, to=to, headers=headers)
-        # Rendered here, not queued: messages already in the outbox get their HTML part too.
-        message.attach_alternative(email_html(subject=subject, body=body), "text/html")
+        # Rendered here, not queued: messages already in the outbox get their HTML part too. In the
+        # language of the request that queued it (subject and body already are); None: the default.
+        with translation.override(language or settings.LANGUAGE_CODE):
+            message.attach_alternative(email_html(subject=subject, body=body), "text/html")
         return message.send()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from tenants.middleware import error_response
 
@@ -34,6 +35,6 @@ class ReadOnlyWhenUnpaidMiddleware:
             return error_response(
                 402,
                 "payment_required",
-                "This organisation is read-only until its overdue payment is settled. An owner can pay in Billing.",
+                _("This organisation is read-only until its overdue payment is settled. An owner can pay in Billing."),
             )
         return self.get_response(request)

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tenants.models import Tenant
 from tenants.outbox import outbox_enqueue
@@ -98,7 +99,8 @@ def _price_id(plan: Plan) -> str:
         raise ValidationError(
             {
                 "plan": ValidationError(
-                    f"No active Stripe price has the lookup key {plan.stripe_lookup_key}.", code="plan_not_available"
+                    _("No active Stripe price has the lookup key %(key)s.") % {"key": plan.stripe_lookup_key},
+                    code="plan_not_available",
                 )
             }
         )
@@ -110,15 +112,16 @@ def checkout_session_create(*, tenant: Tenant, plan_code: str, email: str) -> st
     """A Stripe Checkout URL to subscribe the organisation to `plan_code` (with the plan's trial, once)."""
     plan = Plan.objects.filter(code=plan_code, is_public=True).first()
     if plan is None:
-        raise ValidationError({"plan": ValidationError("No such plan.", code="invalid_plan")})
+        raise ValidationError({"plan": ValidationError(_("No such plan."), code="invalid_plan")})
     if not plan.is_paid:
         raise ValidationError(
-            {"plan": ValidationError("This plan is free: nothing to buy.", code="plan_not_purchasable")}
+            {"plan": ValidationError(_("This plan is free: nothing to buy."), code="plan_not_purchasable")}
         )
     subscription = subscription_for(tenant=tenant)
     if subscription is not None and subscription.status in LIVE_STATUSES and subscription.stripe_subscription_id:
         raise ValidationError(
-            "The organisation already has a subscription: change it in the billing portal.", code="already_subscribed"
+            _("The organisation already has a subscription: change it in the billing portal."),
+            code="already_subscribed",
         )
     customer = customer_ensure(tenant=tenant, email=email)
     subscription_data: dict[str, Any] = {"metadata": {"tenant_id": str(tenant.id), "plan": plan.code}}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -19,12 +20,14 @@ from .models import Membership
 
 
 class TokenNotValid(exceptions.AuthenticationFailed):
-    default_detail = "Token is missing, expired or not valid for this organisation."
+    default_detail = gettext_lazy("Token is missing, expired or not valid for this organisation.")
     default_code = "token_not_valid"
 
 
 class MfaSetupRequired(exceptions.PermissionDenied):
-    default_detail = "This organisation requires multi-factor authentication: set it up on your account first."
+    default_detail = gettext_lazy(
+        "This organisation requires multi-factor authentication: set it up on your account first."
+    )
     default_code = "mfa_setup_required"
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from allauth.account.models import EmailAddress
@@ -22,6 +23,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shared_apps.accounts.emails import email_queue, email_render, site_url
 from shared_apps.accounts.models import User, normalise_email
@@ -33,6 +36,9 @@ from tenants.models import Tenant
 from .models import ROLE_RANK, Invitation, Membership
 from .seats import seat_check
 from .services import membership_create
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # lazy translations, for the annotations only
 
 TOKEN_BYTES = 32  # 256 bits
 
@@ -99,12 +105,20 @@ def _may_handle(actor: Membership, role: str) -> bool:
     return ROLE_RANK[Membership.Role(role)] <= actor.rank
 
 
+# The role as the email says it, in the language the email is written in.
+ROLE_LABELS: dict[str, StrOrPromise] = {
+    Membership.Role.OWNER: gettext_lazy("owner"),
+    Membership.Role.ADMIN: gettext_lazy("admin"),
+    Membership.Role.MEMBER: gettext_lazy("member"),
+}
+
+
 def _queue_email(*, invitation: Invitation, token: str, inviter: User | None) -> None:
     tenant = invitation.tenant
     context = {
         "organisation_name": tenant.name,
         "inviter_name": (inviter.full_name or inviter.email) if inviter else tenant.name,
-        "role": invitation.role,
+        "role": ROLE_LABELS.get(invitation.role, invitation.role),
         "expires_at": invitation.expires_at,
         # The organisation's primary domain, never the request's Host header.
         "accept_url": f"{site_url(tenant=tenant)}accept-invite?token={token}",
@@ -121,15 +135,19 @@ def invitation_create(*, tenant: Tenant, inviter: Membership, email: str, role: 
     """Invite `email` as `role`; the email with the link is sent after commit."""
     email = normalise_email(email)
     if not _may_handle(inviter, role):
-        raise PermissionDenied("You can invite people with at most your own role.")
+        raise PermissionDenied(_("You can invite people with at most your own role."))
     with unique_conflicts_as_field_errors(), transaction.atomic():
         _lock_tenant(tenant)
         if Membership.objects.filter(tenant=tenant, is_active=True, user__email=email).exists():
-            raise _field_error("email", f"{email} is already a member of this organisation.", "already_member")
+            raise _field_error(
+                "email", _("%(email)s is already a member of this organisation.") % {"email": email}, "already_member"
+            )
         existing = _open(tenant).select_for_update().filter(email=email).first()
         if existing is not None:
             if existing.status == Invitation.Status.PENDING:
-                raise _field_error("email", f"{email} already has a pending invitation.", "already_invited")
+                raise _field_error(
+                    "email", _("%(email)s already has a pending invitation.") % {"email": email}, "already_invited"
+                )
             # Expired: it no longer counts; close it so the new one can be the open one.
             existing.revoked_at = timezone.now()
             existing.save(update_fields=["revoked_at"])
@@ -155,7 +173,7 @@ def _locked_open(tenant: Tenant, invitation_id: UUID, actor: Membership) -> Invi
     if invitation is None:
         raise Invitation.DoesNotExist
     if not _may_handle(actor, invitation.role):
-        raise PermissionDenied("Your role does not allow managing this invitation.")
+        raise PermissionDenied(_("Your role does not allow managing this invitation."))
     return invitation
 
 
@@ -209,7 +227,11 @@ def invitation_accept(*, tenant: Tenant, token: str, password: str, full_name: s
             user = user_create(email=invitation.email, password_hash=password_hash, full_name=full_name)
         membership = Membership.objects.filter(user=user, tenant=tenant).first()
         if membership is not None and membership.is_active:
-            raise _field_error("token", f"{user.email} is already a member of this organisation.", "already_member")
+            raise _field_error(
+                "token",
+                _("%(email)s is already a member of this organisation.") % {"email": user.email},
+                "already_member",
+            )
         seat_check(tenant=tenant, excluding_invitation=invitation)
         if membership is None:
             membership = membership_create(user=user, tenant=tenant, role=Membership.Role(invitation.role))

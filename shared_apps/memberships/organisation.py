@@ -25,6 +25,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 from shared_apps.accounts.mfa import mfa_enabled
 from shared_apps.accounts.models import User
@@ -72,12 +74,12 @@ def organisation_update(
     audited. Turning it on needs MFA on the owner's own account: otherwise the owner's next request would be
     refused too, and nobody could turn it off again without setting MFA up first."""
     if not role_may(actor.role, Action.ORGANISATION_MANAGE):
-        raise PermissionDenied("Your role does not allow changing the organisation's settings.")
+        raise PermissionDenied(_("Your role does not allow changing the organisation's settings."))
     if require_mfa is not None and not role_may(actor.role, Action.ORGANISATION_SECURITY):
-        raise PermissionDenied("Only owners can change whether the organisation requires MFA.")
+        raise PermissionDenied(_("Only owners can change whether the organisation requires MFA."))
     if require_mfa and not mfa_enabled(actor.user):
         raise _field_error(
-            "require_mfa", "Set up multi-factor authentication on your own account first.", "mfa_not_enabled"
+            "require_mfa", _("Set up multi-factor authentication on your own account first."), "mfa_not_enabled"
         )
     with transaction.atomic():
         locked = _locked(tenant)
@@ -104,9 +106,10 @@ def organisation_logo_upload(*, tenant: Tenant, actor: User, upload: UploadedFil
 
     size = int(upload.size or 0)
     if size == 0:
-        raise _field_error("file", "The file is empty.", "empty")
+        raise _field_error("file", _("The file is empty."), "empty")
     if size > LOGO_MAX_BYTES:
-        raise _field_error("file", f"A logo can be at most {LOGO_MAX_BYTES} bytes.", "too_large")
+        limit = filesizeformat(LOGO_MAX_BYTES)  # in the units people read (5.0 MB), not raw bytes
+        raise _field_error("file", _("A logo can be at most %(limit)s.") % {"limit": limit}, "too_large")
     try:
         info = image_inspect(upload)
     except ImageRefusedError as exc:
@@ -199,14 +202,14 @@ def organisation_deletion_request(
     deletion flow through `organisation_deletion_requested` (the operator app sits above this one): it
     suspends the organisation now and erases it after the grace period. Returns when that will be."""
     if not role_may(actor.role, Action.ORGANISATION_SECURITY):
-        raise PermissionDenied("Only owners can delete the organisation.")
+        raise PermissionDenied(_("Only owners can delete the organisation."))
     subdomain = subdomain_of(tenant_primary_domain(tenant=tenant), settings.SAAS_BASE_DOMAIN)
     if not subdomain or confirm.strip().lower() != subdomain:
-        raise _field_error("confirm", "Type the organisation's subdomain to confirm.", "confirmation_mismatch")
+        raise _field_error("confirm", _("Type the organisation's subdomain to confirm."), "confirmation_mismatch")
     answers = organisation_deletion_requested.send(
         sender=Tenant, tenant=tenant, actor=actor.user, reason=reason or "Requested by an owner.", ip=ip
     )
-    for _, answer in answers:
+    for _receiver, answer in answers:  # not `_`: that is gettext here
         if isinstance(answer, datetime):
             return answer
     raise RuntimeError("no receiver of organisation_deletion_requested: is the operator app installed?")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -21,7 +22,7 @@ def request_membership(request: Request) -> Membership | None:
 class IsTenantMember(BasePermission):
     """Authenticated on a tenant host (the authentication class has checked the membership)."""
 
-    message = "Sign in to this organisation first."
+    message = gettext_lazy("Sign in to this organisation first.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return request_membership(request) is not None
@@ -38,7 +39,7 @@ class MemberMay(BasePermission):
     """The member's role allows `action` (shared_apps.memberships.actions). Use as `MemberMay.of(Action.X)`."""
 
     action: Action
-    message = "Your role in this organisation does not allow this."
+    message = gettext_lazy("Your role in this organisation does not allow this.")
 
     @classmethod
     def of(cls, action: Action) -> type[MemberMay]:

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from tenants.entitlements import entitlements
 from tenants.models import Tenant
 
 from .models import Invitation, Membership
 
-SEAT_LIMIT_MESSAGE = "Your plan has no seat left for another member. Upgrade, or remove a member or invitation."
+SEAT_LIMIT_MESSAGE = gettext_lazy(
+    "Your plan has no seat left for another member. Upgrade, or remove a member or invitation."
+)
 
 
 def seats_used(*, tenant: Tenant, excluding_invitation: Invitation | None = None) -> int:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shared_apps.accounts.models import User
 from shared_apps.accounts.tokens import tokens_revoke
@@ -15,7 +17,7 @@ from tenants.models import Tenant
 from .actions import Action, role_may
 from .models import ROLE_RANK, Membership
 
-LAST_OWNER_MESSAGE = "An organisation needs at least one owner. Make someone else an owner first."
+LAST_OWNER_MESSAGE = gettext_lazy("An organisation needs at least one owner. Make someone else an owner first.")
 
 
 def membership_create(*, user: User, tenant: Tenant, role: Membership.Role) -> Membership:
@@ -46,7 +48,7 @@ def member_role_change(*, tenant: Tenant, actor: Membership, user_id: int, role:
             raise Membership.DoesNotExist
         acting = members[actor.user_id]
         if not _may_manage(acting, target) or ROLE_RANK[role] > acting.rank:
-            raise PermissionDenied("Your role does not allow giving this role.")
+            raise PermissionDenied(_("Your role does not allow giving this role."))
         if target.role == Membership.Role.OWNER and role != Membership.Role.OWNER and _owner_count(members) == 1:
             raise ValidationError({"role": [ValidationError(LAST_OWNER_MESSAGE, code="last_owner")]})
         if target.role != role:
@@ -70,7 +72,7 @@ def member_remove(*, tenant: Tenant, actor: Membership, user_id: int) -> None:
             raise Membership.DoesNotExist
         leaving = target.user_id == actor.user_id
         if not leaving and not _may_manage(members[actor.user_id], target):
-            raise PermissionDenied("Your role does not allow removing this member.")
+            raise PermissionDenied(_("Your role does not allow removing this member."))
         if target.role == Membership.Role.OWNER and _owner_count(members) == 1:
             raise ValidationError({"role": [ValidationError(LAST_OWNER_MESSAGE, code="last_owner")]})
         audit_record(

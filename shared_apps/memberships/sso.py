@@ -38,6 +38,8 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 
 from saas.api.exceptions import ServiceUnavailable
@@ -60,7 +62,7 @@ class SsoRequiredError(exceptions.APIException):
     """A member's password (or other provider) login where the organisation enforces its SSO."""
 
     status_code = status.HTTP_403_FORBIDDEN
-    default_detail = "This organisation requires signing in with its single sign-on."
+    default_detail = gettext_lazy("This organisation requires signing in with its single sign-on.")
     default_code = "sso_required"
 
 
@@ -85,7 +87,9 @@ def _field_error(field: str, message: str, code: str) -> ValidationError:
 def _fernet() -> MultiFernet:
     keys = [key.strip() for key in settings.SSO_ENCRYPTION_KEY.split(",") if key.strip()]
     if not keys:
-        raise ServiceUnavailable("sso_unavailable", "Single sign-on is not available: SSO_ENCRYPTION_KEY is not set.")
+        raise ServiceUnavailable(
+            "sso_unavailable", _("Single sign-on is not available: SSO_ENCRYPTION_KEY is not set.")
+        )
     # Any string of enough entropy is a key: Fernet wants 32 url-safe base64 bytes, so derive them.
     return MultiFernet([Fernet(base64.urlsafe_b64encode(sha256(key.encode()).digest())) for key in keys])
 
@@ -110,7 +114,9 @@ def sso_callback_url(provider_id: str) -> str:
 def email_domains_normalise(domains: list[str]) -> list[str]:
     """Lower-case DNS names, each once, in the order given; 400 naming `email_domains` otherwise."""
     if len(domains) > EMAIL_DOMAINS_MAX:
-        raise _field_error("email_domains", f"At most {EMAIL_DOMAINS_MAX} email domains.", "too_many")
+        raise _field_error(
+            "email_domains", _("At most %(max)s email domains.") % {"max": EMAIL_DOMAINS_MAX}, "too_many"
+        )
     result: list[str] = []
     for raw in domains:
         domain = raw.strip().lower().rstrip(".").removeprefix("@")
@@ -119,7 +125,11 @@ def email_domains_normalise(domains: list[str]) -> list[str]:
         except UnicodeError:
             domain = ""
         if not _DOMAIN.match(domain):
-            raise _field_error("email_domains", f"{raw[:100]!r} is not a domain name (like example.com).", "invalid")
+            raise _field_error(
+                "email_domains",
+                _("%(domain)r is not a domain name (like example.com).") % {"domain": raw[:100]},
+                "invalid",
+            )
         if domain not in result:
             result.append(domain)
     return result
@@ -186,12 +196,12 @@ def sso_config_put(
     """Create or replace the configuration (owners). The issuer's discovery document is checked first; a
     missing `client_secret` keeps the stored one (and is required the first time)."""
     if not role_may(actor.role, Action.ORGANISATION_SECURITY):
-        raise PermissionDenied("Only owners can configure single sign-on.")
+        raise PermissionDenied(_("Only owners can configure single sign-on."))
     domains = email_domains_normalise(email_domains)
     if auto_join and not domains:
-        raise _field_error("email_domains", "Auto-join needs at least one email domain.", "required")
+        raise _field_error("email_domains", _("Auto-join needs at least one email domain."), "required")
     if not client_secret and sso_config_for_tenant(tenant) is None:
-        raise _field_error("client_secret", "The client secret is required.", "required")
+        raise _field_error("client_secret", _("The client secret is required."), "required")
     encrypted = secret_encrypt(client_secret) if client_secret else None  # 503 before any request without a key
     try:
         discovery = discovery_fetch(issuer)
@@ -205,7 +215,7 @@ def sso_config_put(
         created = config is None
         if config is None:
             if encrypted is None:  # removed meanwhile by another request
-                raise _field_error("client_secret", "The client secret is required.", "required")
+                raise _field_error("client_secret", _("The client secret is required."), "required")
             config = SsoConfiguration(tenant=locked, provider_id=provider_id_for(locked))
         before = {
             "issuer": config.issuer,
@@ -241,7 +251,7 @@ def sso_config_put(
 def sso_config_delete(*, tenant: Tenant, actor: Membership, ip: str | None = None) -> bool:
     """Remove the configuration (owners); False when there was none."""
     if not role_may(actor.role, Action.ORGANISATION_SECURITY):
-        raise PermissionDenied("Only owners can configure single sign-on.")
+        raise PermissionDenied(_("Only owners can configure single sign-on."))
     with transaction.atomic():
         locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
         config = SsoConfiguration.objects.filter(tenant=locked).first()

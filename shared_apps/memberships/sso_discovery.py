@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import urllib3
 from django.conf import settings
+from django.utils.translation import gettext as _
 from requests.utils import DEFAULT_CA_BUNDLE_PATH
 
 DISCOVERY_PATH = "/.well-known/openid-configuration"
@@ -72,30 +73,36 @@ class _Target:
     addresses: list[str]
 
 
-def url_check(url: str, *, what: str = "The issuer") -> _Target:
+def url_check(url: str, *, what: str | None = None) -> _Target:
     """The URL, checked against the rules above, with the addresses it may be fetched from."""
+    what = what or _("The issuer")
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise IssuerRefusedError("invalid_url", f"{what} is not a valid URL.") from exc
+        raise IssuerRefusedError("invalid_url", _("%(what)s is not a valid URL.") % {"what": what}) from exc
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("http", "https") or not host:
-        raise IssuerRefusedError("invalid_url", f"{what} must be an https:// URL.")
+        raise IssuerRefusedError("invalid_url", _("%(what)s must be an https:// URL.") % {"what": what})
     if parts.username is not None or parts.password is not None:
-        raise IssuerRefusedError("invalid_url", f"{what} must not contain a user name or password.")
+        raise IssuerRefusedError(
+            "invalid_url", _("%(what)s must not contain a user name or password.") % {"what": what}
+        )
     insecure = _is_insecure_host(host)
     if parts.scheme != "https" and not insecure:
-        raise IssuerRefusedError("https_required", f"{what} must use https.")
+        raise IssuerRefusedError("https_required", _("%(what)s must use https.") % {"what": what})
     port = port or (443 if parts.scheme == "https" else 80)
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise IssuerRefusedError("issuer_unresolvable", f"{what}'s host name does not resolve.") from exc
+        raise IssuerRefusedError(
+            "issuer_unresolvable", _("%(what)s: its host name does not resolve.") % {"what": what}
+        ) from exc
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not insecure and not all(_public(address) for address in addresses):
         raise IssuerRefusedError(
-            "private_address", f"{what} resolves to a private, loopback or link-local address, which is refused."
+            "private_address",
+            _("%(what)s resolves to a private, loopback or link-local address, which is refused.") % {"what": what},
         )
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return _Target(scheme=parts.scheme, host=host, port=port, path=path, addresses=addresses)
@@ -142,23 +149,24 @@ def _get_json(url: str) -> Any:
             continue
         except urllib3.exceptions.HTTPError as exc:
             raise IssuerRefusedError(
-                "issuer_unreachable", "The issuer's discovery document could not be read (timeout or TLS error)."
+                "issuer_unreachable", _("The issuer's discovery document could not be read (timeout or TLS error).")
             ) from exc
         finally:
             pool.close()
         if response.status != 200:
             raise IssuerRefusedError(
                 "issuer_unreachable",
-                f"The issuer's discovery document answered HTTP {response.status} (redirects are not followed).",
+                _("The issuer's discovery document answered HTTP %(status)s (redirects are not followed).")
+                % {"status": response.status},
             )
         if len(body) > MAX_BYTES:
-            raise IssuerRefusedError("invalid_discovery", "The issuer's discovery document is too large.")
+            raise IssuerRefusedError("invalid_discovery", _("The issuer's discovery document is too large."))
         try:
             return json.loads(body)
         except ValueError as exc:
-            raise IssuerRefusedError("invalid_discovery", "The issuer's discovery document is not JSON.") from exc
+            raise IssuerRefusedError("invalid_discovery", _("The issuer's discovery document is not JSON.")) from exc
     raise IssuerRefusedError(
-        "issuer_unreachable", "The issuer's discovery document could not be read (connection refused)."
+        "issuer_unreachable", _("The issuer's discovery document could not be read (connection refused).")
     ) from last_error
 
 
@@ -171,9 +179,9 @@ def issuer_check(issuer: str) -> None:
     try:
         parts = urlsplit(issuer)
     except ValueError as exc:
-        raise IssuerRefusedError("invalid_url", "The issuer is not a valid URL.") from exc
+        raise IssuerRefusedError("invalid_url", _("The issuer is not a valid URL.")) from exc
     if parts.query or parts.fragment:
-        raise IssuerRefusedError("invalid_url", "The issuer must not have a query or a fragment.")
+        raise IssuerRefusedError("invalid_url", _("The issuer must not have a query or a fragment."))
 
 
 def discovery_fetch(issuer: str) -> Discovery:
@@ -181,13 +189,14 @@ def discovery_fetch(issuer: str) -> Discovery:
     issuer_check(issuer)
     document = _get_json(discovery_url(issuer))
     if not isinstance(document, dict):
-        raise IssuerRefusedError("invalid_discovery", "The issuer's discovery document is not a JSON object.")
+        raise IssuerRefusedError("invalid_discovery", _("The issuer's discovery document is not a JSON object."))
     stated = document.get("issuer")
     # OpenID Connect Discovery 4.3: the document's issuer is the one it was fetched for. A trailing slash
     # is tolerated (Auth0 issuers end with one): the URL fetched is the same.
     if not isinstance(stated, str) or stated.rstrip("/") != issuer.rstrip("/"):
         raise IssuerRefusedError(
-            "issuer_mismatch", f"The discovery document names another issuer ({str(stated)[:200]!r})."
+            "issuer_mismatch",
+            _("The discovery document names another issuer (%(issuer)r).") % {"issuer": str(stated)[:200]},
         )
     endpoints: dict[str, str] = {}
     for name in REQUIRED_ENDPOINTS + OPTIONAL_ENDPOINTS:
@@ -195,8 +204,10 @@ def discovery_fetch(issuer: str) -> Discovery:
         if value is None and name in OPTIONAL_ENDPOINTS:
             continue
         if not isinstance(value, str) or not value:
-            raise IssuerRefusedError("invalid_discovery", f"The discovery document has no `{name}`.")
-        url_check(value, what=f"The discovery document's `{name}`")
+            raise IssuerRefusedError(
+                "invalid_discovery", _("The discovery document has no `%(name)s`.") % {"name": name}
+            )
+        url_check(value, what=_("The discovery document's `%(name)s`") % {"name": name})
         endpoints[name] = value
     methods = document.get("code_challenge_methods_supported")
     methods = [m for m in methods if isinstance(m, str)] if isinstance(methods, list) else []

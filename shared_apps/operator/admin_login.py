@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from saas.api.ratelimit import RateLimited, client_ip, rate_limit
 
@@ -24,8 +25,9 @@ def admin_login(request: HttpRequest) -> HttpResponse:
 
 
 def _locked_out(wait: int) -> HttpResponse:
-    message = f"Too many sign-in attempts. Wait {wait} seconds, then try again."
-    body = f"<!doctype html><title>Too many attempts</title><h1>Too many attempts</h1><p>{escape(message)}</p>"
+    message = _("Too many sign-in attempts. Wait %(wait)s seconds, then try again.") % {"wait": wait}
+    title = escape(_("Too many attempts"))
+    body = f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{escape(message)}</p>"
     response = HttpResponse(body, status=429)
     response["Retry-After"] = str(wait)
     return response

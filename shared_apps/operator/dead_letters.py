@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
@@ -49,7 +50,9 @@ def dead_letter_get(*, letter_id: int) -> TaskFailure:
 def _locked_dead(letter_id: int) -> TaskFailure:
     letter = TaskFailure.objects.select_for_update().get(pk=letter_id)
     if letter.status != TaskFailure.Status.DEAD:
-        raise DeadLetterConflictError("dead_letter_resolved", f"This dead letter was already {letter.status}.")
+        raise DeadLetterConflictError(
+            "dead_letter_resolved", _("This dead letter was already %(status)s.") % {"status": letter.status}
+        )
     return letter
 
 
@@ -60,7 +63,7 @@ def _schema_for(letter: TaskFailure) -> str:
         return letter.schema_name or PUBLIC_SCHEMA
     row = Tenant.objects.filter(pk=letter.tenant_id).values_list("schema_name", "status").first()
     if row is None or row[1] == Tenant.Status.DELETED:
-        raise DeadLetterConflictError("dead_letter_not_retryable", "The organisation of this task no longer exists.")
+        raise DeadLetterConflictError("dead_letter_not_retryable", _("The organisation of this task no longer exists."))
     return str(row[0])
 
 
@@ -84,12 +87,12 @@ def dead_letter_retry(*, letter_id: int, actor: User | None, ip: str | None = No
         letter = _locked_dead(letter_id)
         if letter.kwargs is None:
             raise DeadLetterConflictError(
-                "dead_letter_not_retryable", "This letter was recorded without its arguments: it cannot be re-run."
+                "dead_letter_not_retryable", _("This letter was recorded without its arguments: it cannot be re-run.")
             )
         if letter.args:
             # The outbox carries keyword arguments only, as every task the kit queues takes them.
             raise DeadLetterConflictError(
-                "dead_letter_not_retryable", "This task was queued with positional arguments: it cannot be re-run."
+                "dead_letter_not_retryable", _("This task was queued with positional arguments: it cannot be re-run.")
             )
         message = outbox_enqueue(letter.task_name, kwargs=dict(letter.kwargs), schema_name=_schema_for(letter))
         _resolve(letter, TaskFailure.Status.RETRIED, actor)

@@ -21,6 +21,7 @@ from django.core import signing
 from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, tenant_context
 
 from shared_apps.accounts.emails import email_queue, site_url
@@ -56,7 +57,9 @@ def tenant_deletion_schedule(
     with transaction.atomic():
         locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
         if locked.status not in MANAGEABLE:
-            raise TenantStateError(f"A {locked.status} organisation cannot be deleted.", code="invalid_state")
+            raise TenantStateError(
+                _("A %(status)s organisation cannot be deleted.") % {"status": locked.status}, code="invalid_state"
+            )
         existing = TenantDeletion.objects.filter(tenant=locked, status=TenantDeletion.Status.SCHEDULED).first()
         if existing is not None:
             return existing
@@ -135,13 +138,15 @@ def deletion_export_ready(*, tenant: Tenant, export: Any, status: str, **kwargs:
     due = deletion.due_at.strftime("%Y-%m-%d %H:%M UTC")
     email_queue(
         to=[owner.email for owner in owners],
-        subject=f"{tenant.name} will be deleted on {due}: your data export",
-        body=(
-            f"The organisation {tenant.name} is scheduled for deletion on {due}. Its data and files were\n"
-            f"exported before that; download the export (a zip) here until then:\n\n"
-            f"{deletion_export_link(deletion=deletion)}\n\n"
+        subject=_("%(organisation)s will be deleted on %(due)s: your data export")
+        % {"organisation": tenant.name, "due": due},
+        body=_(
+            "The organisation %(organisation)s is scheduled for deletion on %(due)s. Its data and files were\n"
+            "exported before that; download the export (a zip) here until then:\n\n"
+            "%(link)s\n\n"
             "Anyone with this link can download the export: do not forward it.\n"
-        ),
+        )
+        % {"organisation": tenant.name, "due": due, "link": deletion_export_link(deletion=deletion)},
     )
 
 
@@ -161,20 +166,20 @@ def deletion_export_open(*, token: str) -> tuple[Tenant, str, str]:
     try:
         data = signing.loads(token, salt=_EXPORT_LINK_SALT, max_age=max_age)
     except signing.BadSignature:
-        raise DeletionExportUnavailableError("This download link is invalid or has expired.", "not_found") from None
+        raise DeletionExportUnavailableError(_("This download link is invalid or has expired."), "not_found") from None
     deletion = TenantDeletion.objects.filter(
         pk=data.get("d"), export_id=data.get("e"), status=TenantDeletion.Status.SCHEDULED
     ).first()
     if deletion is None or deletion.export_id is None:
         raise DeletionExportUnavailableError(
-            "This export is no longer available: the deletion was carried out or cancelled.", "not_found"
+            _("This export is no longer available: the deletion was carried out or cancelled."), "not_found"
         )
     tenant = Tenant.objects.get(pk=deletion.tenant_id)
     with tenant_context(tenant):
         export = Export.objects.filter(pk=deletion.export_id).first()
     if export is None or export.status != Export.Status.DONE:
         raise DeletionExportUnavailableError(
-            "The export is not ready yet; try again in a few minutes.", "export_not_ready"
+            _("The export is not ready yet; try again in a few minutes."), "export_not_ready"
         )
     return tenant, export.key, f"export-{export.id}.zip"
 

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -34,7 +36,7 @@ from tenants.selectors import tenant_primary_domain, tenant_url
 from .models import ImpersonationGrant
 
 ENDED_CODE = "impersonation_ended"
-ENDED_DETAIL = "This impersonation session has ended."
+ENDED_DETAIL = gettext_lazy("This impersonation session has ended.")
 
 
 def code_hash(code: str) -> str:
@@ -48,7 +50,9 @@ def _member(tenant: Tenant, user_id: int | None) -> Membership:
     else:
         membership = members.filter(role=Membership.Role.OWNER).order_by("created_at", "id").first()
     if membership is None:
-        raise ValidationError({"user_id": [ValidationError("No such member in this organisation.", code="not_member")]})
+        raise ValidationError(
+            {"user_id": [ValidationError(_("No such member in this organisation."), code="not_member")]}
+        )
     return membership
 
 
@@ -67,10 +71,12 @@ def impersonation_start(
     reason = reason.strip()
     if not reason:
         raise ValidationError(
-            {"reason": [ValidationError("Say why you need to sign in as this member.", code="required")]}
+            {"reason": [ValidationError(_("Say why you need to sign in as this member."), code="required")]}
         )
     if tenant.status != Tenant.Status.ACTIVE:
-        raise ValidationError(f"A {tenant.status} organisation cannot be entered.", code="invalid_state")
+        raise ValidationError(
+            _("A %(status)s organisation cannot be entered.") % {"status": tenant.status}, code="invalid_state"
+        )
     membership = _member(tenant, user_id)
     with transaction.atomic():
         code = login_code_create(
@@ -151,7 +157,7 @@ def on_refresh_requested(*, token: RefreshToken, tenant: Tenant | None, ip: str 
     if grant is not None and grant.expires_at > timezone.now():
         return
     impersonation_refuse_ended(grant=grant, tenant=tenant, ip=ip, extra={"via": "refresh"})
-    raise RefreshRefusedError(ENDED_CODE, ENDED_DETAIL)
+    raise RefreshRefusedError(ENDED_CODE, str(ENDED_DETAIL))
 
 
 def impersonations_expire() -> int:

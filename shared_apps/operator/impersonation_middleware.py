@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from saas.api.ratelimit import client_ip
 from shared_apps.accounts.tokens import TokenInvalidError, access_token_decode
@@ -65,7 +66,9 @@ class ImpersonationMiddleware:
             audit_record(action="impersonation.refused", actor=grant.operator, tenant=tenant, target=grant.user,
                          ip=_ip(request), extra={**extra, "why": "read_only"})  # fmt: skip
             return error_response(
-                403, "impersonation_read_only", "This impersonation is read-only. Ask for write access to change data."
+                403,
+                "impersonation_read_only",
+                _("This impersonation is read-only. Ask for write access to change data."),
             )
         response = self.get_response(request)
         audit_record(action="impersonation.request", actor=grant.operator, tenant=tenant, target=grant.user,

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
@@ -34,7 +35,9 @@ def tenant_suspend(*, tenant: Tenant, actor: User | None, ip: str | None = None,
     with transaction.atomic():
         locked = _locked(tenant)
         if locked.status not in MANAGEABLE:
-            raise TenantStateError(f"A {locked.status} organisation cannot be suspended.", code="invalid_state")
+            raise TenantStateError(
+                _("A %(status)s organisation cannot be suspended.") % {"status": locked.status}, code="invalid_state"
+            )
         if locked.status != Tenant.Status.SUSPENDED:
             locked.status = Tenant.Status.SUSPENDED
             locked.save(update_fields=["status"])  # post_save invalidates routing after commit
@@ -49,7 +52,9 @@ def tenant_reactivate(*, tenant: Tenant, actor: User | None, ip: str | None = No
     with transaction.atomic():
         locked = _locked(tenant)
         if locked.status not in MANAGEABLE:
-            raise TenantStateError(f"A {locked.status} organisation cannot be reactivated.", code="invalid_state")
+            raise TenantStateError(
+                _("A %(status)s organisation cannot be reactivated.") % {"status": locked.status}, code="invalid_state"
+            )
         # Reactivating an organisation scheduled for deletion cancels the deletion.
         cancelled = TenantDeletion.objects.filter(tenant=locked, status=TenantDeletion.Status.SCHEDULED).update(
             status=TenantDeletion.Status.CANCELLED, finished_at=timezone.now()
@@ -80,7 +85,9 @@ def tenant_subdomain_change(
     with transaction.atomic():
         locked = _locked(tenant)
         if locked.status not in MANAGEABLE:
-            raise TenantStateError(f"A {locked.status} organisation cannot be moved.", code="invalid_state")
+            raise TenantStateError(
+                _("A %(status)s organisation cannot be moved.") % {"status": locked.status}, code="invalid_state"
+            )
         old_host = tenant_primary_domain(tenant=locked)
         new_host = tenant_host(subdomain, settings.SAAS_BASE_DOMAIN)
         # DomainMixin.save() demotes the previous primary domain of the tenant.

@@ -13,6 +13,7 @@ from django.core.files import File as DjangoFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shared_apps.accounts.emails import email_queue, site_url
 from shared_apps.accounts.models import User
@@ -96,8 +97,9 @@ def export_build(*, tenant: Tenant, export_id: int, notify: bool = True) -> Expo
         if requester is not None and notify:
             email_queue(
                 to=[requester.email],
-                subject=f"Your {tenant.name} export is ready",
-                body=f"Download it from {site_url(tenant=tenant)}exports (links there last 15 minutes).\n",
+                subject=_("Your %(organisation)s export is ready") % {"organisation": tenant.name},
+                body=_("Download it from %(url)s (links there last 15 minutes).\n")
+                % {"url": f"{site_url(tenant=tenant)}exports"},
             )
     return export
 
@@ -127,7 +129,9 @@ def export_sweep(
     stuck = Export.objects.filter(status=Export.Status.RUNNING, created_at__lt=now - running_after)
     for export_id in stuck.values_list("pk", flat=True):
         export_fail(
-            tenant=tenant, export_id=export_id, error="The build stopped (its worker went away); request a new export."
+            tenant=tenant,
+            export_id=export_id,
+            error=_("The build stopped (its worker went away); request a new export."),
         )
         failed += 1
     return {"requeued": requeued, "failed": failed}

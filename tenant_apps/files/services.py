@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
 from tenant_apps.projects.models import Project
@@ -33,17 +34,21 @@ def _field_error(field: str, message: str, code: str) -> ValidationError:
 def file_upload(*, tenant: Tenant, upload: UploadedFile, uploaded_by: User, project: Project | None = None) -> File:
     size = int(upload.size or 0)
     if size == 0:
-        raise _field_error("file", "The file is empty.", "empty")
+        raise _field_error("file", _("The file is empty."), "empty")
     if size > settings.FILE_UPLOAD_MAX_BYTES:
         # In the units people read (25.0 MB), not raw bytes.
         limit_text = filesizeformat(settings.FILE_UPLOAD_MAX_BYTES)
-        raise _field_error("file", f"Files can be at most {limit_text}.", "too_large")
+        raise _field_error("file", _("Files can be at most %(limit)s.") % {"limit": limit_text}, "too_large")
     content_type = (upload.content_type or "").split(";")[0].strip().lower()
     if content_type not in settings.FILE_CONTENT_TYPES:
-        raise _field_error("file", f"Files of type {content_type or 'unknown'} are not accepted.", "unsupported_type")
+        raise _field_error(
+            "file",
+            _("Files of type %(type)s are not accepted.") % {"type": content_type or _("unknown")},
+            "unsupported_type",
+        )
     limit = entitlements().storage_limit_bytes(tenant)  # the plan's quota (billing), or None: unlimited
     if limit is not None and storage_used_bytes() + size > limit:
-        raise _field_error("file", "Your organisation's storage quota is used up.", "quota_exceeded")
+        raise _field_error("file", _("Your organisation's storage quota is used up."), "quota_exceeded")
 
     name = safe_filename(upload.name or "file")
     key = f"files/{uuid.uuid4().hex}/{name}"

@@ -8,6 +8,7 @@ from typing import Any
 
 import stripe
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.parsers import BaseParser
@@ -38,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 class BillingNotConfigured(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = (
+    default_detail = gettext_lazy(
         "Upgrades are unavailable: billing is not configured on this server (the operator sets STRIPE_SECRET_KEY)."
     )
     default_code = "billing_not_configured"
@@ -46,7 +47,7 @@ class BillingNotConfigured(exceptions.APIException):
 
 class StripeUnavailable(exceptions.APIException):
     status_code = status.HTTP_502_BAD_GATEWAY
-    default_detail = "The payment provider did not answer. Try again in a moment."
+    default_detail = gettext_lazy("The payment provider did not answer. Try again in a moment.")
     default_code = "payment_provider_error"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
@@ -77,7 +78,7 @@ class SsoView(TenantAPIView):
         """The organisation's SSO configuration (owners); 404 when there is none."""
         config = sso_config_for_tenant(self.tenant)
         if config is None:
-            raise exceptions.NotFound("Single sign-on is not configured.")
+            raise exceptions.NotFound(_("Single sign-on is not configured."))
         return Response(_body(config))
 
     @extend_schema(request=SsoInputSerializer, responses={200: SsoSerializer, 400: error_response(400)}, tags=["sso"])
@@ -104,7 +105,7 @@ class SsoView(TenantAPIView):
     def delete(self, request: Request) -> Response:
         """Remove SSO (owners): members sign in with passwords again. 404 when there is none."""
         if not sso_config_delete(tenant=self.tenant, actor=self.membership, ip=client_ip(request._request) or None):
-            raise exceptions.NotFound("Single sign-on is not configured.")
+            raise exceptions.NotFound(_("Single sign-on is not configured."))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

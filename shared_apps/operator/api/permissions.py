@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import get_authorization_header
@@ -29,7 +31,7 @@ class OperatorAuthentication(TenantJWTAuthentication):
                 raise TokenNotValid() from None
             if token.get("tid") not in (None, PUBLIC_TENANT_CLAIM):
                 raise exceptions.PermissionDenied(
-                    "Organisation tokens cannot use the operator API. Sign in on the public host."
+                    _("Organisation tokens cannot use the operator API. Sign in on the public host.")
                 ) from None
             raise
 
@@ -37,7 +39,7 @@ class OperatorAuthentication(TenantJWTAuthentication):
 class IsOperator(BasePermission):
     """A staff account, signed in on the public host."""
 
-    message = "Operators only."
+    message = gettext_lazy("Operators only.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user

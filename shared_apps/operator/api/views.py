@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, HttpResponseRedirect
+from django.utils.translation import gettext as _
 from djangorestframework_camel_case.render import CamelCaseJSONRenderer
 from djangorestframework_camel_case.settings import api_settings as camel_case_settings
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -154,7 +155,7 @@ class TenantDataView(OperatorView):
     def get(self, request: Request, tenant_id: str) -> Response:
         tenant = self.tenant(tenant_id)
         if tenant.status == Tenant.Status.DELETED:
-            raise exceptions.NotFound("This organisation's data was deleted.")
+            raise exceptions.NotFound(_("This organisation's data was deleted."))
         snapshot = tenant_data_look(tenant=tenant, actor=self.operator(), ip=self.ip())
         return Response(DataSnapshotSerializer(snapshot).data)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.parsers import MultiPartParser
@@ -57,7 +58,7 @@ class FileListView(TenantGenericAPIView):
         if data.validated_data.get("project_id") is not None:
             project = Project.objects.filter(pk=data.validated_data["project_id"]).first()
             if project is None:
-                raise exceptions.ValidationError({"project_id": ["No such project."]})
+                raise exceptions.ValidationError({"project_id": [_("No such project.")]})
         file = file_upload(
             tenant=self.tenant, upload=data.validated_data["file"], uploaded_by=self.user, project=project
         )

@@ -25,6 +25,17 @@ export interface ApiClientOptions {
   onSessionExpired?: () => void;
   /** Called on each 403 `mfa_setup_required`: the organisation requires MFA and this member has none yet. */
   onMfaSetupRequired?: () => void;
+  /** The language to ask the API for (Accept-Language); default: the page's, see `pageLocale`. */
+  locale?: () => string | null;
+}
+
+/**
+ * The language the page is shown in: `<html lang>`, which the root layout renders from the chosen locale
+ * (NEXT_LOCALE cookie, else the browser's languages) and IntlProvider updates when the user switches. Sent as
+ * Accept-Language so the API's messages (errors, emails it sends) come in that language, not in the browser's.
+ */
+export function pageLocale(): string | null {
+  return typeof document === "undefined" ? null : document.documentElement.lang || null;
 }
 
 export interface ApiClient {
@@ -74,7 +85,10 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     return inFlight;
   }
 
+  const locale = options.locale ?? pageLocale;
   http.interceptors.request.use((config: InternalAxiosRequestConfig) => {
+    const language = locale();
+    if (language) config.headers.set("Accept-Language", language); // login and signup errors too: before skipAuth
     if (config.skipAuth) return config;
     const token = tokens.get();
     config._sentToken = token;
