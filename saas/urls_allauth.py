@@ -26,6 +26,7 @@ from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.urls import URLPattern, URLResolver, include, path
 
 from shared_apps.accounts.headless import ManageEmailView, ResetPasswordView, VerifyEmailView
+from shared_apps.accounts.passkeys import ManageWebAuthnView
 from shared_apps.accounts.social import (
     KitConfigView,
     ProviderTokenView,
@@ -78,9 +79,10 @@ def _account_patterns() -> list[URLPattern | URLResolver]:
 
 
 def _mfa_patterns() -> list[URLPattern | URLResolver]:
-    """TOTP and recovery codes (settings.MFA_SUPPORTED_TYPES): setting them up, and the second factor of
-    allauth's own login and reauthentication. Listed here rather than allauth's build_urlpatterns so each
-    answers 405 like the others, and so WebAuthn adds nothing until it is listed."""
+    """TOTP, recovery codes and passkeys (settings.MFA_SUPPORTED_TYPES): setting them up, and the second
+    factor of allauth's own login and reauthentication. Listed here rather than allauth's build_urlpatterns
+    so each answers 405 like the others; allauth's passkey login and WebAuthn (re)authentication are not
+    (the kit's second step takes a passkey: POST /api/v1/auth/mfa/webauthn/options/)."""
     auth = [
         path("2fa/authenticate", _view(mfa.AuthenticateView), name="authenticate"),
         path("2fa/reauthenticate", _view(mfa.ReauthenticateView), name="reauthenticate"),
@@ -88,6 +90,8 @@ def _mfa_patterns() -> list[URLPattern | URLResolver]:
     authenticators = [
         path("totp", _view(mfa.ManageTOTPView), name="manage_totp"),
         path("recovery-codes", _view(mfa.ManageRecoveryCodesView), name="manage_recovery_codes"),
+        # Passkeys: creation options (GET), add (POST), rename (PUT), remove (DELETE), after reauthentication.
+        path("webauthn", _view(ManageWebAuthnView), name="manage_webauthn"),
     ]
     manage: list[URLPattern | URLResolver] = [
         path("authenticators", _view(mfa.AuthenticatorsView), name="authenticators"),

@@ -70,8 +70,9 @@ ACCOUNT_RATE_LIMITS = {
 
 # MFA (allauth.mfa, shared app: authenticators live in the public schema with the users). TOTP and
 # recovery codes are managed through allauth's headless authenticator endpoints; the second login step is
-# ours (POST /api/v1/auth/mfa/, shared_apps/accounts/mfa.py). WebAuthn/passkeys come later.
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# ours (POST /api/v1/auth/mfa/, shared_apps/accounts/mfa.py). Passkeys (WebAuthn) as a second factor: the
+# relying party id is the request's host, so a passkey added on one organisation's host works there only.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # Shown in the authenticator app next to the account's email (same name as in shared_apps.accounts.adapters).
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="SaaS Kit")
 

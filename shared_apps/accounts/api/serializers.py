@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from saas.api.fields import StrictCharField
@@ -59,12 +60,37 @@ class MfaChallengeSerializer(serializers.Serializer):
 
     mfa_required = serializers.BooleanField()
     mfa_token = StrictCharField(help_text="Presented with the code; works on this host for 5 minutes, 5 attempts.")
-    methods = serializers.ListField(child=serializers.ChoiceField(choices=["recovery_codes", "totp"]))
+    methods = serializers.ListField(child=serializers.ChoiceField(choices=["recovery_codes", "totp", "webauthn"]))
 
 
 class MfaInputSerializer(serializers.Serializer):
     mfa_token = StrictCharField(max_length=1024)
-    code = StrictCharField(max_length=64, help_text="A code from the authenticator app, or an unused recovery code.")
+    code = StrictCharField(
+        max_length=64, required=False, help_text="A code from the authenticator app, or an unused recovery code."
+    )
+    credential = serializers.DictField(
+        required=False,
+        help_text="Instead of a code: the PublicKeyCredential of navigator.credentials.get() with the options of "
+        "`POST /api/v1/auth/mfa/webauthn/options/`, as JSON (WebAuthn's toJSON(): base64url fields, keys as is).",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("code" in attrs) == ("credential" in attrs):
+            raise serializers.ValidationError(
+                {"code": [_("Send either a code or a passkey credential.")]}, code="required"
+            )
+        return attrs
+
+
+class MfaWebAuthnOptionsInputSerializer(serializers.Serializer):
+    mfa_token = StrictCharField(max_length=1024)
+
+
+class MfaWebAuthnOptionsSerializer(serializers.Serializer):
+    request_options = serializers.DictField(
+        help_text="WebAuthn's PublicKeyCredentialRequestOptions as JSON (`{publicKey: {challenge, rpId, "
+        "allowCredentials, userVerification}}`, base64url), for navigator.credentials.get()."
+    )
 
 
 class MeSerializer(UserSerializer):

@@ -8,6 +8,7 @@ auth_public = [
     path("refresh/", views.RefreshView.as_view(), name="auth-refresh"),
     path("logout/", views.LogoutView.as_view(), name="auth-logout"),
     path("mfa/", views.MfaView.as_view(), name="auth-mfa"),
+    path("mfa/webauthn/options/", views.MfaWebAuthnOptionsView.as_view(), name="auth-mfa-webauthn-options"),
 ]
 auth_tenant = [*auth_public, path("handoff/", views.HandoffRedeemView.as_view(), name="auth-handoff")]
 account = [

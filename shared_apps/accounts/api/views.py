@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.request import Request
@@ -17,9 +18,16 @@ from rest_framework.views import APIView
 
 from saas.api.openapi import error_response
 from saas.api.pagination import PageNumberPagination
+from saas.api.parsers import JSONParser
 from saas.api.ratelimit import client_ip, rate_limit
 from shared_apps.accounts.login_codes import LoginCodeInvalidError, login_code_create, login_code_redeem
-from shared_apps.accounts.mfa import MfaChallengeError, mfa_challenge_create, mfa_challenge_verify, mfa_enabled
+from shared_apps.accounts.mfa import (
+    MfaChallengeError,
+    mfa_challenge_create,
+    mfa_challenge_verify,
+    mfa_enabled,
+    mfa_webauthn_options,
+)
 from shared_apps.accounts.models import LoginCode, User, normalise_email
 from shared_apps.accounts.signals import RefreshRefusedError, handoff_redeemed
 from shared_apps.accounts.signup import tenant_create
@@ -50,6 +58,8 @@ from .serializers import (
     MeSerializer,
     MfaChallengeSerializer,
     MfaInputSerializer,
+    MfaWebAuthnOptionsInputSerializer,
+    MfaWebAuthnOptionsSerializer,
     RefreshInputSerializer,
     TenantCreateInputSerializer,
     TokenPairSerializer,
@@ -61,7 +71,7 @@ class InvalidCredentials(exceptions.APIException):
     """One answer for a wrong password, an unknown email and a non-member: nothing to enumerate."""
 
     status_code = status.HTTP_401_UNAUTHORIZED
-    default_detail = "Email or password is incorrect."
+    default_detail = gettext_lazy("Email or password is incorrect.")
     default_code = "invalid_credentials"
 
 
@@ -69,7 +79,7 @@ class EmailNotVerified(exceptions.APIException):
     """Only after the password was right: says nothing to someone who does not know it."""
 
     status_code = status.HTTP_403_FORBIDDEN
-    default_detail = "Verify your email address first: use the link we sent you (or ask for a new one)."
+    default_detail = gettext_lazy("Verify your email address first: use the link we sent you (or ask for a new one).")
     default_code = "email_not_verified"
 
 
@@ -81,13 +91,13 @@ def _email_verified(user: User) -> bool:
 
 class LinkNotValid(exceptions.APIException):
     status_code = status.HTTP_401_UNAUTHORIZED
-    default_detail = "This sign-in link is not valid. Links work once, for one minute: ask for a new one."
+    default_detail = gettext_lazy("This sign-in link is not valid. Links work once, for one minute: ask for a new one.")
     default_code = "link_not_valid"
 
 
 class RefreshNotValid(exceptions.APIException):
     status_code = status.HTTP_401_UNAUTHORIZED
-    default_detail = "Refresh token is missing, expired or revoked. Sign in again."
+    default_detail = gettext_lazy("Refresh token is missing, expired or revoked. Sign in again.")
     default_code = "token_not_valid"
 
 
@@ -118,10 +128,17 @@ class MfaTokenRefused(exceptions.APIException):
     status_code = status.HTTP_401_UNAUTHORIZED
 
 
-def _mfa_refused(exc: MfaChallengeError) -> exceptions.APIException:
-    if exc.code == "invalid_code":  # the token is fine, the code is not: try another one
-        return exceptions.ValidationError({"code": [exceptions.ErrorDetail(exc.detail, code=exc.code)]})
+def _mfa_refused(exc: MfaChallengeError, field: str = "code") -> exceptions.APIException:
+    if exc.code in ("invalid_code", "webauthn_unavailable"):  # the token is fine, the answer is not
+        return exceptions.ValidationError({field: [exceptions.ErrorDetail(exc.detail, code=exc.code)]})
     return MfaTokenRefused(detail=exc.detail, code=exc.code)
+
+
+class _CredentialJSONParser(JSONParser):
+    """camelCase JSON, except a WebAuthn `credential`: fido2 reads its keys as the browser wrote them
+    (rawId, clientDataJSON, authenticatorData...)."""
+
+    json_underscoreize = {**JSONParser.json_underscoreize, "ignore_fields": ("credential",)}
 
 
 _LOGIN_RESPONSE = PolymorphicProxySerializer(
@@ -169,13 +186,37 @@ class LoginView(PublicEndpoint):
         return session_response(pair, user, membership)
 
 
+class MfaWebAuthnOptionsView(PublicEndpoint):
+    """A passkey for the second step (`methods` has "webauthn"): WebAuthn request options for the login's
+    account, for this `mfaToken` only; then `POST /api/v1/auth/mfa/ {mfaToken, credential}`. An account
+    without a passkey: 400 `webauthn_unavailable`; a token that no longer works: 401 as for the codes."""
+
+    @extend_schema(
+        request=MfaWebAuthnOptionsInputSerializer,
+        responses={200: MfaWebAuthnOptionsSerializer, 400: error_response(400), 401: error_response(401)},
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        data = MfaWebAuthnOptionsInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rate_limit("mfa", client_ip(request._request))
+        try:
+            options = mfa_webauthn_options(token=data.validated_data["mfa_token"], tenant=routed_tenant(request))
+        except MfaChallengeError as exc:
+            raise _mfa_refused(exc, "mfa_token") from exc
+        return Response(MfaWebAuthnOptionsSerializer({"request_options": options}).data)
+
+
 class MfaView(PublicEndpoint):
-    """The second step of a login with MFA: the login's `mfaToken` and a TOTP or recovery code give the
-    same answer as a password login. A wrong code (or a used recovery code, or a TOTP code used already):
-    400 `invalid_code` (attr `code`). A token that no longer works answers 401, and the client signs in
+    """The second step of a login with MFA: the login's `mfaToken` and a TOTP or recovery code (`code`), or
+    a passkey's assertion (`credential`, see MfaWebAuthnOptionsView), give the same answer as a password
+    login. A wrong code (or a used recovery code, or a TOTP code used already) or a refused assertion: 400
+    `invalid_code` (attr `code`, or `credential`). A token that no longer works answers 401, and the client signs in
     again: `mfa_token_invalid` (tampered, from another host, already redeemed), `mfa_token_expired`
     (older than 5 minutes), `mfa_attempts_exceeded` (5 wrong codes). Codes per client address are limited
     too (scope `mfa`: 429)."""
+
+    parser_classes = (_CredentialJSONParser,)
 
     @extend_schema(
         request=MfaInputSerializer,
@@ -187,12 +228,16 @@ class MfaView(PublicEndpoint):
         data.is_valid(raise_exception=True)
         rate_limit("mfa", client_ip(request._request))
         tenant = routed_tenant(request)
+        credential = data.validated_data.get("credential")
         try:
             user = mfa_challenge_verify(
-                token=data.validated_data["mfa_token"], code=data.validated_data["code"], tenant=tenant
+                token=data.validated_data["mfa_token"],
+                code=data.validated_data.get("code"),
+                credential=credential,
+                tenant=tenant,
             )
         except MfaChallengeError as exc:
-            raise _mfa_refused(exc) from exc
+            raise _mfa_refused(exc, "credential" if credential is not None else "code") from exc
         membership = None
         if tenant is not None:
             membership = membership_for(tenant=tenant, user_id=user.id)

@@ -39,6 +39,7 @@ MOUNTED = {
     "account/authenticators",
     "account/authenticators/totp",
     "account/authenticators/recovery-codes",
+    "account/authenticators/webauthn",
     # Social login (issue 15): tests/integration/accounts/test_social_*.py drive them against providers.
     "auth/provider/redirect",
     "auth/provider/token",
@@ -59,7 +60,6 @@ NOT_MOUNTED = [
     "auth/provider/signup",
     "auth/webauthn/authenticate",
     "auth/webauthn/login",
-    "account/authenticators/webauthn",
     "auth/sessions",
 ]
 HOSTS = ["acme.localhost", "localhost"]
@@ -187,6 +187,30 @@ CASES = [
     Case(
         "post", "account/authenticators/recovery-codes", {}, 400, True, error=("cannot_generate_recovery_codes", None)
     ),
+    # Passkeys (issue 15): adding one with a software authenticator is covered in test_passkeys.py.
+    Case("get", "account/authenticators/webauthn", status=401),
+    # Creation options only after a reauthentication (allauth's flow "reauthenticate").
+    Case("get", "account/authenticators/webauthn", status=401, session=True),
+    Case("post", "account/authenticators/webauthn", {"credential": {}}, 400, True, error=("required", "credential")),
+    Case(
+        "post",
+        "account/authenticators/webauthn",
+        {"credential": {"id": "x"}},  # fido2 cannot read it (allauth alone answered 500: passkeys.py)
+        400,
+        True,
+        error=("incorrect_code", "credential"),
+    ),
+    Case(
+        "put", "account/authenticators/webauthn", {"id": 999999, "name": "x"}, 400, True, error=("invalid_choice", "id")
+    ),
+    Case(
+        "delete",
+        "account/authenticators/webauthn",
+        {"authenticators": [999999]},
+        400,
+        True,
+        error=("invalid_choice", "authenticators"),
+    ),
     # Social login: no provider is configured in the audit (none has credentials), so none is known.
     Case("post", "auth/provider/redirect", {}, 400, error=("invalid", "process")),  # a form post, not JSON
     Case(
@@ -282,6 +306,7 @@ IMPLEMENTED = {
     "account/authenticators": "GET, HEAD",
     "account/authenticators/totp": "DELETE, GET, HEAD, POST",
     "account/authenticators/recovery-codes": "GET, HEAD, POST",
+    "account/authenticators/webauthn": "DELETE, GET, HEAD, POST, PUT",
     "auth/provider/redirect": "POST",
     "auth/provider/token": "POST",
     "account/providers": "DELETE, GET, HEAD",

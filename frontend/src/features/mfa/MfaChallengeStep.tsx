@@ -3,10 +3,11 @@
 import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Button, FormAlert, TextField } from "@/components/ui";
-import { verifyMfa } from "@/lib/api/endpoints";
+import { passkeyOptions, verifyMfa, verifyMfaPasskey } from "@/lib/api/endpoints";
 import { apiErrorCode } from "@/lib/api/errors";
 import type { LoginResult, MfaChallenge } from "@/lib/api/types";
 import { useAction } from "@/lib/useAction";
+import { getPasskey, isCeremonyError, passkeysSupported, type RequestOptionsJson } from "./webauthn";
 
 /** Why the challenge ended without tokens: the person starts again from the password step. */
 export type ChallengeEnd = "expired" | "attemptsExceeded" | "tokenInvalid";
@@ -22,9 +23,11 @@ function normalise(code: string, mode: "totp" | "recovery"): string {
   return mode === "totp" ? code.replace(/\s+/g, "") : code.trim();
 }
 
+type Mode = "totp" | "recovery" | "passkey";
+
 /**
- * The second step of a sign-in with MFA: a code from the authenticator app (or a recovery code) for the
- * challenge the password step answered. A wrong code keeps the step; a challenge that is over (expired, too
+ * The second step of a sign-in with MFA: a passkey, a code from the authenticator app or a recovery code for
+ * the challenge the password step answered. A wrong code keeps the step; a challenge that is over (expired, too
  * many attempts, already used: 401) sends the person back to the password step through `onRestart`.
  */
 export function MfaChallengeStep({
@@ -39,14 +42,25 @@ export function MfaChallengeStep({
   const t = useTranslations("mfa");
   const hasTotp = challenge.methods.includes("totp");
   const hasRecovery = challenge.methods.includes("recovery_codes");
-  const [mode, setMode] = useState<"totp" | "recovery">(hasTotp || !hasRecovery ? "totp" : "recovery");
+  // A passkey is offered first when the account has one and this browser can use it.
+  const hasPasskey = challenge.methods.includes("webauthn") && passkeysSupported();
+  const codeMode: Mode = hasTotp || !hasRecovery ? "totp" : "recovery";
+  const [mode, setMode] = useState<Mode>(hasPasskey ? "passkey" : codeMode);
+  const lastError = useRef<unknown>(null);
   const [code, setCode] = useState("");
   const [navigating, setNavigating] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const { run, busy, errors } = useAction({
     fields: ["code"],
     onError: (formErrors) => {
-      if (formErrors.status === 400) {
+      if (isCeremonyError(lastError.current)) {
+        // Cancelled in the browser's passkey dialog, or no passkey of this account on this device.
+        formErrors.fields = {};
+        formErrors.general = [t("passkeyFailed")];
+      } else if (formErrors.status === 400 && lastError.current === "passkey") {
+        formErrors.fields = {};
+        formErrors.general = [t("passkeyInvalid")];
+      } else if (formErrors.status === 400) {
         // allauth's checks answer `invalid_code` on the `code` field: say it in the page's language.
         formErrors.fields = { code: [t("invalidCode")] };
         formErrors.general = [];
@@ -60,9 +74,19 @@ export function MfaChallengeStep({
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    const passkey = mode === "passkey";
+    lastError.current = passkey ? "passkey" : null;
     void run(async () => {
       try {
-        const result = await verifyMfa(challenge.mfaToken, normalise(code, mode));
+        let result: LoginResult;
+        if (passkey) {
+          const options = await passkeyOptions(challenge.mfaToken);
+          // The browser's own dialog: fingerprint, face, screen lock or security key.
+          const credential = await getPasskey(options as unknown as RequestOptionsJson);
+          result = await verifyMfaPasskey(challenge.mfaToken, credential);
+        } else {
+          result = await verifyMfa(challenge.mfaToken, normalise(code, mode === "recovery" ? "recovery" : "totp"));
+        }
         setNavigating(true);
         onSuccess(result);
       } catch (error) {
@@ -71,26 +95,21 @@ export function MfaChallengeStep({
           onRestart(end);
           return;
         }
+        if (isCeremonyError(error)) lastError.current = error;
         throw error;
       }
     });
   }
 
-  function switchMode() {
-    setMode(mode === "totp" ? "recovery" : "totp");
+  function switchMode(next: Mode) {
+    setMode(next);
     setCode("");
   }
 
   const totp = mode === "totp";
-  return (
-    <form onSubmit={onSubmit} noValidate aria-labelledby="mfa-challenge-title" className="space-y-5">
-      <div>
-        <h2 id="mfa-challenge-title" className="text-base font-semibold text-slate-900">
-          {t("challengeTitle")}
-        </h2>
-        <p className="mt-1 text-sm text-slate-600">{totp ? t("challengeTotp") : t("challengeRecovery")}</p>
-      </div>
-      <FormAlert errors={errors} />
+  const passkey = mode === "passkey";
+  const codeForm = (
+    <>
       <TextField
         ref={input}
         key={mode}
@@ -108,13 +127,43 @@ export function MfaChallengeStep({
         onChange={(e) => setCode(e.target.value)}
         errors={errors?.fields.code}
       />
-      <Button type="submit" className="w-full" loading={busy || navigating} disabled={normalise(code, mode) === ""}>
+      <Button type="submit" className="w-full" loading={busy || navigating} disabled={normalise(code, totp ? "totp" : "recovery") === ""}>
         {busy || navigating ? t("verifying") : t("verify")}
       </Button>
+    </>
+  );
+  return (
+    <form onSubmit={onSubmit} noValidate aria-labelledby="mfa-challenge-title" className="space-y-5">
+      <div>
+        <h2 id="mfa-challenge-title" className="text-base font-semibold text-slate-900">
+          {t("challengeTitle")}
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">
+          {passkey ? t("challengePasskey") : totp ? t("challengeTotp") : t("challengeRecovery")}
+        </p>
+      </div>
+      <FormAlert errors={errors} />
+      {passkey ? (
+        <Button type="submit" className="w-full" loading={busy || navigating}>
+          {busy || navigating ? t("verifying") : t("usePasskey")}
+        </Button>
+      ) : (
+        codeForm
+      )}
       <div className="flex flex-wrap justify-between gap-2 text-sm">
-        {hasTotp && hasRecovery && (
-          <Button variant="ghost" onClick={switchMode}>
-            {totp ? t("useRecovery") : t("useTotp")}
+        {hasPasskey && !passkey && (
+          <Button variant="ghost" onClick={() => switchMode("passkey")}>
+            {t("usePasskeyInstead")}
+          </Button>
+        )}
+        {hasTotp && !totp && (
+          <Button variant="ghost" onClick={() => switchMode("totp")}>
+            {t("useTotp")}
+          </Button>
+        )}
+        {hasRecovery && mode !== "recovery" && (
+          <Button variant="ghost" onClick={() => switchMode("recovery")}>
+            {t("useRecovery")}
           </Button>
         )}
         <Button variant="ghost" onClick={() => onRestart(null)}>

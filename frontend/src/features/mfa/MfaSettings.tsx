@@ -9,19 +9,24 @@ import {
   AllauthLoginRefused,
   AllauthSessionLost,
   activateTotp,
+  addPasskey,
   allauthLogin,
   authenticateWithCode,
   deactivateTotp,
   getRecoveryCodes,
+  isPasskey,
   listAuthenticators,
+  passkeyCreationOptions,
   reauthenticate,
   regenerateRecoveryCodes,
+  removePasskey,
   startTotpSetup,
   type Authenticator,
   type RecoveryCodesAuthenticator,
   type TotpSetup,
 } from "./allauth";
 import { QrCode } from "./QrCode";
+import { createPasskey, isCeremonyError, passkeysSupported } from "./webauthn";
 
 /** The profile's MFA section: its id is the target of the "set up MFA" redirects (`/profile#mfa`). */
 export const MFA_SECTION_ID = "mfa";
@@ -31,6 +36,7 @@ type View =
   | { name: "code" }
   | { name: "overview" }
   | { name: "setup"; setup: TotpSetup }
+  | { name: "passkey" }
   | { name: "codes"; codes: string[]; regenerated: boolean }
   | { name: "confirmOff" };
 
@@ -62,6 +68,7 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
   const pendingPassword = useRef<string | null>(null);
   const [password, setPassword] = useState("");
   const [code, setCode] = useState("");
+  const [passkeyName, setPasskeyName] = useState("");
   const [authenticators, setAuthenticators] = useState<Authenticator[]>([]);
   const [lockedNotice, setLockedNotice] = useState<string | null>(null);
   const [copyState, setCopyState] = useState<"copied" | "failed" | null>(null);
@@ -69,11 +76,18 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
   // The failure being shown: useAction hands onError the mapped errors only, the codes are in the raw one.
   const lastError = useRef<unknown>(null);
   const { run, busy, errors, setErrors, notice, setNotice } = useAction({
-    fields: ["password", "code"],
+    fields: ["password", "code", "name"],
     onError: (formErrors: FormErrors) => {
       const error = lastError.current;
       const code = error instanceof AllauthLoginRefused ? "login_refused" : apiErrorCode(error);
-      if (code === "incorrect_code" || code === "invalid_code") {
+      if (isCeremonyError(error)) {
+        // Cancelled in the browser's passkey dialog (or it timed out): not a failure of ours.
+        formErrors.fields = {};
+        formErrors.general = [t("passkeyFailed")];
+      } else if (view.name === "passkey" && (code === "incorrect_code" || code === "invalid_code")) {
+        formErrors.fields = {};
+        formErrors.general = [t("passkeyFailed")];
+      } else if (code === "incorrect_code" || code === "invalid_code") {
         formErrors.fields = { code: [t("invalidCode")] };
         formErrors.general = [];
       } else if (code === "incorrect_password" || code === "email_password_mismatch") {
@@ -172,6 +186,42 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
     });
   }
 
+  function beginPasskey() {
+    setErrors(null);
+    setNotice(null);
+    setPasskeyName("");
+    setView({ name: "passkey" });
+  }
+
+  function createNewPasskey(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    void act(async () => {
+      const options = await passkeyCreationOptions(session.current!);
+      // The browser's own dialog: the person confirms with a fingerprint, face, screen lock or security key.
+      const credential = await createPasskey(options);
+      const { recoveryCodesGenerated } = await addPasskey(session.current!, passkeyName.trim(), credential);
+      onChanged?.();
+      setNotice(t("passkeyAdded"));
+      if (recoveryCodesGenerated) {
+        // allauth made recovery codes along with the first passkey: shown once, now.
+        const codes = await getRecoveryCodes(session.current!);
+        setAuthenticators(await listAuthenticators(session.current!));
+        setView({ name: "codes", codes, regenerated: false });
+        return;
+      }
+      await showOverview();
+    });
+  }
+
+  function deletePasskey(id: number) {
+    void act(async () => {
+      await removePasskey(session.current!, id);
+      await showOverview();
+      onChanged?.();
+      setNotice(t("passkeyRemoved"));
+    });
+  }
+
   function regenerate() {
     void act(async () => {
       const codes = await regenerateRecoveryCodes(session.current!);
@@ -183,9 +233,11 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
   function turnOff() {
     void act(async () => {
       await deactivateTotp(session.current!);
+      // With a passkey left, MFA stays on: only the authenticator app is gone.
+      const stillOn = authenticators.some(isPasskey);
       await showOverview();
       onChanged?.();
-      setNotice(t("turnedOff"));
+      setNotice(stillOn ? t("totpRemoved") : t("turnedOff"));
     });
   }
 
@@ -213,7 +265,8 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
 
   const totp = authenticators.find((a) => a.type === "totp");
   const recovery = authenticators.find((a): a is RecoveryCodesAuthenticator => a.type === "recovery_codes");
-  const enabled = !!totp;
+  const passkeys = authenticators.filter(isPasskey);
+  const enabled = !!totp || passkeys.length > 0;
   const codeField = (label: string) => (
     <TextField
       label={label}
@@ -287,7 +340,7 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
               <div className="grid grid-cols-3 gap-4 py-2">
                 <dt className="text-sm text-slate-600">{t("methods")}</dt>
                 <dd className="col-span-2 text-sm text-slate-900">
-                  {totp || recovery ? (
+                  {totp || recovery || passkeys.length > 0 ? (
                     <ul className="space-y-1">
                       {totp && (
                         <li>{t("methodTotp", { date: format.dateTime(new Date(totp.created_at * 1000), { dateStyle: "medium" }) })}</li>
@@ -301,18 +354,54 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
                   )}
                 </dd>
               </div>
+              <div className="grid grid-cols-3 gap-4 py-2">
+                <dt className="text-sm text-slate-600">{t("passkeys")}</dt>
+                <dd className="col-span-2 text-sm text-slate-900">
+                  {passkeys.length > 0 ? (
+                    <ul aria-label={t("passkeys")} className="space-y-1">
+                      {passkeys.map((passkey) => (
+                        <li key={passkey.id} className="flex flex-wrap items-center justify-between gap-2">
+                          <span>
+                            {t("passkeyItem", {
+                              name: passkey.name,
+                              date: format.dateTime(new Date(passkey.created_at * 1000), { dateStyle: "medium" }),
+                            })}
+                          </span>
+                          <Button
+                            variant="ghost"
+                            disabled={busy}
+                            aria-label={t("removePasskey", { name: passkey.name })}
+                            onClick={() => deletePasskey(passkey.id)}
+                          >
+                            {t("remove")}
+                          </Button>
+                        </li>
+                      ))}
+                    </ul>
+                  ) : (
+                    t("noMethods")
+                  )}
+                </dd>
+              </div>
             </dl>
             <div className="flex flex-wrap gap-2">
-              {!enabled && (
+              {!totp && (
                 <Button loading={busy} onClick={beginSetup}>
                   {t("setUp")}
                 </Button>
               )}
-              {enabled && (
+              {passkeysSupported() && (
+                <Button variant="secondary" disabled={busy} onClick={beginPasskey}>
+                  {t("addPasskey")}
+                </Button>
+              )}
+              {recovery && (
+                <Button variant="secondary" loading={busy} onClick={regenerate}>
+                  {t("regenerate")}
+                </Button>
+              )}
+              {totp && (
                 <>
-                  <Button variant="secondary" loading={busy} onClick={regenerate}>
-                    {t("regenerate")}
-                  </Button>
                   <Button
                     variant="danger"
                     disabled={busy}
@@ -322,7 +411,7 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
                       setView({ name: "confirmOff" });
                     }}
                   >
-                    {t("turnOff")}
+                    {passkeys.length > 0 ? t("removeTotp") : t("turnOff")}
                   </Button>
                 </>
               )}
@@ -349,6 +438,37 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
             <div className="flex gap-2">
               <Button type="submit" loading={busy} disabled={code.trim() === ""}>
                 {t("activate")}
+              </Button>
+              <Button
+                variant="ghost"
+                onClick={() => {
+                  setErrors(null);
+                  setView({ name: "overview" });
+                }}
+              >
+                {t("cancel")}
+              </Button>
+            </div>
+          </form>
+        )}
+
+        {view.name === "passkey" && (
+          <form onSubmit={createNewPasskey} noValidate aria-label={t("addPasskey")} className="space-y-4">
+            <p className="text-sm text-slate-600">{t("passkeyText")}</p>
+            <FormAlert errors={errors} />
+            <TextField
+              label={t("passkeyName")}
+              name="name"
+              type="text"
+              maxLength={100}
+              placeholder={t("passkeyNamePlaceholder")}
+              value={passkeyName}
+              onChange={(e) => setPasskeyName(e.target.value)}
+              errors={errors?.fields.name}
+            />
+            <div className="flex gap-2">
+              <Button type="submit" loading={busy}>
+                {t("passkeyCreate")}
               </Button>
               <Button
                 variant="ghost"

@@ -7,6 +7,7 @@
 import { isAxiosError, type AxiosRequestConfig } from "axios";
 import { api } from "@/lib/api/client";
 import { ALLAUTH_BASE } from "@/lib/api/endpoints";
+import type { CreationOptionsJson, CredentialJson } from "./webauthn";
 
 export const SESSION_HEADER = "X-Session-Token";
 
@@ -37,8 +38,24 @@ export interface RecoveryCodesAuthenticator {
   unused_codes?: string[];
 }
 
-/** What allauth lists; passkeys ("webauthn") may show up once they are supported. */
-export type Authenticator = TotpAuthenticator | RecoveryCodesAuthenticator | { type: string; created_at: number; last_used_at: number | null };
+/** A passkey (allauth's "webauthn" authenticator): its id is what renaming and removing take. */
+export interface PasskeyAuthenticator {
+  type: "webauthn";
+  id: number;
+  name: string;
+  created_at: number;
+  last_used_at: number | null;
+  is_passwordless?: boolean;
+}
+
+/** What allauth lists. */
+export type Authenticator =
+  | TotpAuthenticator
+  | RecoveryCodesAuthenticator
+  | PasskeyAuthenticator
+  | { type: string; created_at: number; last_used_at: number | null };
+
+export const isPasskey = (a: Authenticator): a is PasskeyAuthenticator => a.type === "webauthn";
 
 export interface TotpSetup {
   secret: string;
@@ -139,3 +156,25 @@ export const regenerateRecoveryCodes = (sessionToken: string) =>
   api
     .post<AllauthBody<RecoveryCodesAuthenticator>>(`${ALLAUTH_BASE}/account/authenticators/recovery-codes`, {}, withSession(sessionToken))
     .then((r) => r.data.data?.unused_codes ?? [], sessionLost);
+
+/** WebAuthn creation options for a new passkey (needs a recent reauthentication, like every change here). */
+export const passkeyCreationOptions = (sessionToken: string) =>
+  api
+    .get<AllauthBody<{ creation_options: CreationOptionsJson }>>(`${ALLAUTH_BASE}/account/authenticators/webauthn`, withSession(sessionToken))
+    .then((r) => r.data.data!.creation_options, sessionLost);
+
+/** Stores the passkey navigator.credentials.create() made; allauth makes recovery codes along with the first one. */
+export const addPasskey = (sessionToken: string, name: string, credential: CredentialJson) =>
+  api
+    .post<AllauthBody<PasskeyAuthenticator, { recovery_codes_generated?: boolean }>>(
+      `${ALLAUTH_BASE}/account/authenticators/webauthn`,
+      { name, credential },
+      withSession(sessionToken),
+    )
+    .then((r) => ({ passkey: r.data.data!, recoveryCodesGenerated: r.data.meta?.recovery_codes_generated === true }), sessionLost);
+
+/** Removes passkeys; allauth removes the recovery codes too once no other authenticator is left. */
+export const removePasskey = (sessionToken: string, id: number) =>
+  api
+    .delete(`${ALLAUTH_BASE}/account/authenticators/webauthn`, withSession(sessionToken, { data: { authenticators: [id] } }))
+    .then(() => undefined, sessionLost);
