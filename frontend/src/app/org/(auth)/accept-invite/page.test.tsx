@@ -14,6 +14,8 @@ vi.mock("@/lib/api/endpoints", () => ({
   previewInvitation: () => Promise.resolve(state.preview),
   acceptInvitation: vi.fn(),
 }));
+// The provider buttons fetch allauth's config: tested in src/features/social, not part of these rules.
+vi.mock("@/features/social/ProviderButtons", () => ({ ProviderButtons: () => null }));
 
 const NEW: InvitationPreview = { organisationName: "Acme", email: "bea@acme.test", role: "admin", accountExists: false };
 

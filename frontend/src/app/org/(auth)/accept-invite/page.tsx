@@ -8,6 +8,7 @@ import { Alert, Button, FormAlert, Loading, TextField } from "@/components/ui";
 import { acceptInvitation, previewInvitation } from "@/lib/api/endpoints";
 import type { InvitationPreview } from "@/lib/api/types";
 import { PasswordRules } from "@/features/signup/PasswordRules";
+import { ProviderButtons } from "@/features/social/ProviderButtons";
 import { useAction } from "@/lib/useAction";
 
 const FIELDS = ["password", "fullName"] as const;
@@ -65,6 +66,8 @@ function AcceptInvite() {
       title={t("acceptInvite.title", { organisation: preview.organisationName })}
       subtitle={t("acceptInvite.subtitle", { role: preview.role })}
     >
+      {/* A provider sign-in lands on /login when it fails (e.g. not yet a member: the password form accepts). */}
+      <ProviderButtons />
       <form onSubmit={onSubmit} noValidate className="space-y-5">
         <p className="text-sm text-slate-700">{existing ? t("acceptInvite.existingAccount") : t("acceptInvite.newAccount")}</p>
         <FormAlert errors={errors} />
