@@ -12,6 +12,9 @@ from collections.abc import Callable
 _measures: dict[str, Callable[[], int]] = {}
 
 STORAGE_BYTES = "storage_bytes"
+# Counts the dashboard shows (and its onboarding checklist ticks on): each from the app that owns the rows.
+PROJECTS = "projects"
+FILES = "files"
 
 
 def usage_register(name: str, measure: Callable[[], int]) -> None:

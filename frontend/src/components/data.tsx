@@ -32,12 +32,12 @@ export function AsyncContent<L extends readonly unknown[]>({
 
 const tableStyles = {
   framed: {
-    wrapper: "overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200",
+    wrapper: "relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-indigo-600",
     thead: "bg-slate-50 text-left text-slate-700",
     th: "px-4 py-3",
   },
   plain: {
-    wrapper: "overflow-x-auto",
+    wrapper: "relative overflow-x-auto focus-visible:outline-2 focus-visible:outline-indigo-600",
     thead: "text-left text-slate-700",
     th: "py-2 pr-4",
   },
@@ -48,6 +48,10 @@ const tableStyles = {
  * a last column whose header only screen readers hear) and a body for the page's own rows.
  * `framed` draws it as a card of its own (shaded header, px-4 cells); without it, it is a plain table for inside a Card
  * (rows then use `py-2 pr-4` cells).
+ *
+ * On a phone the table scrolls inside its wrapper, never the page: the wrapper is `relative` so that the
+ * screen-reader-only header (absolutely positioned) is clipped with the rest instead of widening the page,
+ * and it can take focus so a keyboard can scroll it (axe: scrollable-region-focusable).
  */
 export function DataTable({
   columns,
@@ -62,7 +66,7 @@ export function DataTable({
 }) {
   const styles = tableStyles[framed ? "framed" : "plain"];
   return (
-    <div className={styles.wrapper}>
+    <div className={styles.wrapper} role="region" aria-label={columns.join(", ")} tabIndex={0}>
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <thead className={styles.thead}>
           <tr>

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import RegexValidator
 from django.urls import path
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -23,16 +25,33 @@ from ..permissions import IsTenantMember, MemberMay
 from .tenant_views import TenantAPIView
 
 
+class AuditFilterSerializer(serializers.Serializer[dict[str, Any]]):
+    action = serializers.CharField(
+        required=False,
+        max_length=64,
+        validators=[RegexValidator(r"^[a-z_]+(\.[a-z_]*)?$", "A kind of entry, e.g. member. or member.role_changed.")],
+        help_text="Entries whose action starts with this, e.g. `member.` or `invitation.created`.",
+    )
+    actor = serializers.EmailField(required=False, max_length=254, help_text="Entries by this person (email).")
+
+
 class TenantAuditView(TenantAPIView):
-    """An organisation's own audit log, on its host, for its owners."""
+    """An organisation's own audit log, on its host, for its owners; filtered by kind and by person."""
 
     permission_classes = (IsTenantMember, MemberMay.of(Action.AUDIT_READ))
     pagination_class = PageNumberPagination  # read by the schema: the answer is paginated
 
-    @extend_schema(responses={200: AuditLogSerializer(many=True)}, tags=["audit"])
+    @extend_schema(parameters=[AuditFilterSerializer], responses={200: AuditLogSerializer(many=True)}, tags=["audit"])
     def get(self, request: Request) -> Response:
+        filters = AuditFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        entries = audit_list(
+            tenant=self.tenant,
+            action_prefix=filters.validated_data.get("action", ""),
+            actor_email=filters.validated_data.get("actor", ""),
+        )
         paginator = PageNumberPagination()
-        page: list[Any] = paginator.paginate_queryset(audit_list(tenant=self.tenant), request, self) or []
+        page: list[Any] = paginator.paginate_queryset(entries, request, self) or []
         return paginator.get_paginated_response(AuditLogSerializer(page, many=True).data)
 
 

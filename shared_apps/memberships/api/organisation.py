@@ -36,6 +36,7 @@ from ..organisation import (
     organisation_update,
 )
 from ..permissions import IsTenantMember, MemberMay
+from .overview import OrganisationOverviewView
 from .tenant_views import TenantAPIView
 
 TAGS = ["organisation"]
@@ -188,4 +189,5 @@ urlpatterns = [
     path("logo/", OrganisationLogoView.as_view(), name="organisation-logo"),
     path("leave/", OrganisationLeaveView.as_view(), name="organisation-leave"),
     path("deletion/", OrganisationDeletionView.as_view(), name="organisation-deletion"),
+    path("overview/", OrganisationOverviewView.as_view(), name="organisation-overview"),
 ]

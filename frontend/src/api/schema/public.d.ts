@@ -88,14 +88,36 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * @description The second step of a login with MFA: the login's `mfaToken` and a TOTP or recovery code give the
-         *     same answer as a password login. A wrong code (or a used recovery code, or a TOTP code used already):
-         *     400 `invalid_code` (attr `code`). A token that no longer works answers 401, and the client signs in
+         * @description The second step of a login with MFA: the login's `mfaToken` and a TOTP or recovery code (`code`), or
+         *     a passkey's assertion (`credential`, see MfaWebAuthnOptionsView), give the same answer as a password
+         *     login. A wrong code (or a used recovery code, or a TOTP code used already) or a refused assertion: 400
+         *     `invalid_code` (attr `code`, or `credential`). A token that no longer works answers 401, and the client signs in
          *     again: `mfa_token_invalid` (tampered, from another host, already redeemed), `mfa_token_expired`
          *     (older than 5 minutes), `mfa_attempts_exceeded` (5 wrong codes). Codes per client address are limited
          *     too (scope `mfa`: 429).
          */
         post: operations["v1AuthMfaCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/webauthn/options/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description A passkey for the second step (`methods` has "webauthn"): WebAuthn request options for the login's
+         *     account, for this `mfaToken` only; then `POST /api/v1/auth/mfa/ {mfaToken, credential}`. An account
+         *     without a passkey: 400 `webauthn_unavailable`; a token that no longer works: 401 as for the codes.
+         */
+        post: operations["v1AuthMfaWebauthnOptionsCreate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -638,9 +660,10 @@ export interface components {
         /**
          * @description * `recovery_codes` - recovery_codes
          *     * `totp` - totp
+         *     * `webauthn` - webauthn
          * @enum {string}
          */
-        MethodsEnum: "recovery_codes" | "totp";
+        MethodsEnum: "recovery_codes" | "totp" | "webauthn";
         /** @description A login of an account with MFA: no tokens yet, the second step (`POST /api/v1/auth/mfa/`) issues them. */
         MfaChallenge: {
             mfaRequired: boolean;
@@ -651,7 +674,20 @@ export interface components {
         MfaInputRequest: {
             mfaToken: string;
             /** @description A code from the authenticator app, or an unused recovery code. */
-            code: string;
+            code?: string;
+            /** @description Instead of a code: the PublicKeyCredential of navigator.credentials.get() with the options of `POST /api/v1/auth/mfa/webauthn/options/`, as JSON (WebAuthn's toJSON(): base64url fields, keys as is). */
+            credential?: {
+                [key: string]: unknown;
+            };
+        };
+        MfaWebAuthnOptions: {
+            /** @description WebAuthn's PublicKeyCredentialRequestOptions as JSON (`{publicKey: {challenge, rpId, allowCredentials, userVerification}}`, base64url), for navigator.credentials.get(). */
+            requestOptions: {
+                [key: string]: unknown;
+            };
+        };
+        MfaWebAuthnOptionsInputRequest: {
+            mfaToken: string;
         };
         OperatorTenant: {
             /** Format: uuid */
@@ -1492,6 +1528,123 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LoginOutput"];
+                };
+            };
+            /** @description Invalid input (`validation_error`, `attr` names the field) or a body that cannot be read (`client_error`: `parse_error` for malformed or too deeply nested JSON, `too_many_fields`, `too_many_files`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse400"];
+                };
+            };
+            /** @description Not authenticated, or the token is not valid on this host (`not_authenticated`, `authentication_failed`, `token_not_valid`, `invalid_credentials`, ...). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No such object, or one of another organisation (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The method is not allowed on this path (`method_not_allowed`). */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No representation matches the Accept header (`not_acceptable`). */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The request body is over the limit (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`, `throttled`); Retry-After says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description A bug on our side (`error`); never details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+            /** @description A dependency is down (`database_unavailable`, `storage_unavailable`, `payment_provider_unavailable`, `cache_unavailable`, `broker_unavailable`, `mail_unavailable`, ...); Retry-After says when to try again when that is known. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+        };
+    };
+    v1AuthMfaWebauthnOptionsCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaWebAuthnOptionsInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaWebAuthnOptions"];
                 };
             };
             /** @description Invalid input (`validation_error`, `attr` names the field) or a body that cannot be read (`client_error`: `parse_error` for malformed or too deeply nested JSON, `too_many_fields`, `too_many_files`). */

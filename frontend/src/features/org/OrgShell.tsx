@@ -40,7 +40,9 @@ const NAV = [
   { href: "/invitations", key: "invitations", needs: "members.manage" },
   { href: "/exports", key: "exports" },
   { href: "/billing", key: "billing" },
+  { href: "/audit", key: "audit", needs: "audit.read" },
   { href: "/profile", key: "profile" },
+  { href: "/settings", key: "settings" },
 ] as const;
 
 export function ImpersonationBanner({ me, onEnd }: { me: Me; onEnd: () => void }) {

@@ -85,6 +85,18 @@ export const login = (email: string, password: string) =>
 export const verifyMfa = (mfaToken: string, code: string) =>
   api.post<LoginResult>("/api/v1/auth/mfa/", { mfaToken, code } satisfies MfaInput, { skipAuth: true }).then((r) => storeAccess(r.data));
 
+/** A passkey for the second step (`methods` has "webauthn"): WebAuthn request options for this challenge only. */
+export const passkeyOptions = (mfaToken: string) =>
+  api
+    .post<{ requestOptions: Record<string, unknown> }>("/api/v1/auth/mfa/webauthn/options/", { mfaToken }, { skipAuth: true })
+    .then((r) => r.data.requestOptions);
+
+/** The second step with a passkey: the assertion of navigator.credentials.get() for `passkeyOptions`. */
+export const verifyMfaPasskey = (mfaToken: string, credential: Record<string, unknown>) =>
+  api
+    .post<LoginResult>("/api/v1/auth/mfa/", { mfaToken, credential } satisfies MfaInput, { skipAuth: true })
+    .then((r) => storeAccess(r.data));
+
 export const redeemHandoff = (code: string) =>
   api.post<LoginResult>("/api/v1/auth/handoff/", { code }, { skipAuth: true }).then((r) => storeAccess(r.data));
 
