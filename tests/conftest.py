@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.db import connections
 from django.test import Client
+from django.utils import translation
 
 from shared_apps.accounts.models import User
 from shared_apps.accounts.signup import Signup, signup_create
@@ -108,6 +109,14 @@ def team(acme: Signup, globex: Signup) -> Team:
     membership_create(user=admin, tenant=acme.tenant, role=Membership.Role.ADMIN)
     membership_create(user=member, tenant=acme.tenant, role=Membership.Role.MEMBER)
     return Team(owner=acme.user, admin=admin, member=member, outsider=globex.user)
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # LocaleMiddleware activates the request's language in the thread and nothing deactivates it after the
+    # response: a test that sent `Accept-Language: fr` left French for the next test's schema, messages...
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

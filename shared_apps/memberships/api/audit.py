@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.validators import RegexValidator
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -26,13 +25,12 @@ from .tenant_views import TenantAPIView
 
 
 class AuditFilterSerializer(serializers.Serializer[dict[str, Any]]):
+    # Filters only narrow: a value that names no kind or no person matches nothing (an empty page), so
+    # nothing here is refused and the schema promises no constraint the server would add.
     action = serializers.CharField(
-        required=False,
-        max_length=64,
-        validators=[RegexValidator(r"^[a-z_]+(\.[a-z_]*)?$", "A kind of entry, e.g. member. or member.role_changed.")],
-        help_text="Entries whose action starts with this, e.g. `member.` or `invitation.created`.",
+        required=False, allow_blank=True, help_text="Entries whose action starts with this, e.g. `member.`."
     )
-    actor = serializers.EmailField(required=False, max_length=254, help_text="Entries by this person (email).")
+    actor = serializers.CharField(required=False, allow_blank=True, help_text="Entries by this person (email).")
 
 
 class TenantAuditView(TenantAPIView):

@@ -34,11 +34,9 @@ def test_entries_filter_by_kind_and_by_person_within_the_organisation(acme: Sign
     assert _actions(acme.host, token, actor=globex.user.email) == []
 
 
-@pytest.mark.parametrize(
-    ("params", "field"),
-    [({"action": "Member;drop"}, "action"), ({"action": "x" * 65}, "action"), ({"actor": "not-an-email"}, "actor")],
-)
-def test_a_bad_filter_is_a_400_naming_it(acme: Signup, team: Team, params: dict[str, str], field: str) -> None:
-    response = api(acme.host, login(acme.host, team.owner.email)["access"]).get("/api/v1/audit/", params)
-    assert response.status_code == 400, response.content
-    assert [error["attr"] for error in response.json()["errors"]] == [field]
+def test_a_filter_that_names_nothing_matches_nothing(acme: Signup, team: Team) -> None:
+    audit_record(action="member.left", actor=team.member, tenant=acme.tenant, target=team.member)
+    token = login(acme.host, team.owner.email)["access"]
+    assert _actions(acme.host, token, action="Member;drop") == []
+    assert _actions(acme.host, token, actor="not-an-email") == []
+    assert _actions(acme.host, token, action="", actor="") == ["member.left"]

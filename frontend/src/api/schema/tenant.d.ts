@@ -1091,7 +1091,7 @@ export interface operations {
     v1AuditList: {
         parameters: {
             query?: {
-                /** @description Entries whose action starts with this, e.g. `member.` or `invitation.created`. */
+                /** @description Entries whose action starts with this, e.g. `member.`. */
                 action?: string;
                 /** @description Entries by this person (email). */
                 actor?: string;
