@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { LOCALE_COOKIE, pickLocale } from "@/i18n/config";
 import { IntlProvider } from "@/i18n/IntlProvider";
 import { serverBaseDomain } from "@/lib/host";
+import { QueryProvider } from "@/lib/query";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -17,7 +18,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang={locale} data-base-domain={serverBaseDomain()}>
       <body className="min-h-screen">
-        <IntlProvider initialLocale={locale}>{children}</IntlProvider>
+        <IntlProvider initialLocale={locale}>
+          <QueryProvider>{children}</QueryProvider>
+        </IntlProvider>
       </body>
     </html>
   );

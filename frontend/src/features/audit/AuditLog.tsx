@@ -1,7 +1,8 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useEffect, useState, type FormEvent } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
 import { AsyncContent, DataTable } from "@/components/data";
 import { useDates } from "@/components/format";
 import { Button, EmptyState, SelectField, TextField } from "@/components/ui";
@@ -25,33 +26,19 @@ export function AuditLog() {
   const dates = useDates();
   const [filters, setFilters] = useState<AuditFilters>({ page: 1 });
   const [actorDraft, setActorDraft] = useState("");
-  const [state, setState] = useState<{ page: Page | null; error: unknown; loading: boolean; fieldErrors: FormErrors | null }>({
-    page: null,
-    error: null,
-    loading: true,
-    fieldErrors: null,
-  });
-
-  useEffect(() => {
-    let active = true;
-    listAudit(filters).then(
-      (data) => active && setState({ page: { entries: data.results, count: data.count }, error: null, loading: false, fieldErrors: null }),
-      (error: unknown) => {
-        if (!active) return;
-        const fieldErrors = toFormErrors(error, ["actor", "action"]);
-        // A filter the API refused (400 naming it) is shown on the field, not as a failed page.
-        const refused = Object.keys(fieldErrors.fields).length > 0;
-        setState({ page: null, error: refused ? null : error, loading: false, fieldErrors: refused ? fieldErrors : null });
-      },
-    );
-    return () => {
-      active = false;
-    };
-  }, [filters]);
+  // Keyed by the filters (the same key as the dashboard's recent activity for the first page).
+  const query = useQuery({ queryKey: ["audit", filters], queryFn: () => listAudit(filters) });
+  // A filter the API refused (400 naming it) is shown on the field, not as a failed page.
+  const fieldErrors: FormErrors | null = query.isError ? refusedFilters(query.error) : null;
+  const state = {
+    page: query.data ? ({ entries: query.data.results, count: query.data.count } satisfies Page) : null,
+    error: query.isError && !fieldErrors ? query.error : null,
+    loading: query.isPending,
+    fieldErrors,
+  };
 
   /** New filters or another page: the list shows loading until the API answers for them. */
   function change(update: (current: AuditFilters) => AuditFilters) {
-    setState((s) => ({ ...s, loading: true }));
     setFilters(update);
   }
 
@@ -124,6 +111,11 @@ export function AuditLog() {
       )}
     </div>
   );
+}
+
+function refusedFilters(error: unknown): FormErrors | null {
+  const errors = toFormErrors(error, ["actor", "action"]);
+  return Object.keys(errors.fields).length > 0 ? errors : null;
 }
 
 function actorEmail(entry: AuditEntry): string | null {

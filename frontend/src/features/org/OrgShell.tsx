@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 import { LanguageSwitcher } from "@/components/LanguageSwitcher";
 import { SkipLink } from "@/components/SiteHeader";
@@ -66,9 +67,11 @@ export function OrgShell({ children }: { children: ReactNode }) {
   const router = useRouter();
   const pathname = usePathname();
   const status = useSessionStatus();
-  const [me, setMe] = useState<Me | null>(null);
-  const [failed, setFailed] = useState(false);
-  const [version, setVersion] = useState(0);
+  const queryClient = useQueryClient();
+  // Fetched once per page load and shared by every page through the context (and the query cache).
+  const meQuery = useQuery({ queryKey: ["me"], queryFn: getMe, enabled: status === "authenticated" });
+  const me: Me | null = meQuery.data ?? null;
+  const failed = meQuery.isError;
   // Set by a 403 `mfa_setup_required` from any request; reset when `/me` is reloaded (after setting MFA up).
   const [mfaRefused, setMfaRefused] = useState(false);
   const mfaSetupRequired = !!me?.mfaSetupRequired || mfaRefused;
@@ -83,10 +86,10 @@ export function OrgShell({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (status === "anonymous") {
       router.replace(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
-    } else if (status === "authenticated") {
-      getMe().then(setMe, () => setFailed(true));
     }
-  }, [status, router, version]);
+  }, [status, router]);
+
+  const reloadMe = () => void queryClient.invalidateQueries({ queryKey: ["me"] });
 
   async function signOut() {
     await logout().catch(() => undefined);
@@ -97,7 +100,7 @@ export function OrgShell({ children }: { children: ReactNode }) {
     return (
       <main id="content" className="mx-auto max-w-md px-4 py-16">
         <Alert tone="error">{t("errors.loadFailed")}</Alert>
-        <Button className="mt-4" onClick={() => { setFailed(false); setVersion((v) => v + 1); }}>
+        <Button className="mt-4" onClick={reloadMe}>
           {t("common.retry")}
         </Button>
       </main>
@@ -119,7 +122,7 @@ export function OrgShell({ children }: { children: ReactNode }) {
         me,
         reloadMe: () => {
           setMfaRefused(false);
-          setVersion((v) => v + 1);
+          reloadMe();
         },
         can,
         assignableRoles: assignableRoles(me.permissions),

@@ -2,27 +2,21 @@
 
 import Link from "next/link";
 import { useTranslations } from "next-intl";
-import { useEffect, useState } from "react";
 import { AsyncContent } from "@/components/data";
 import { EmptyState, PageHeader } from "@/components/ui";
 import { PlanList, usePlanLabels } from "@/features/plans/PlanList";
 import { listPlans } from "@/lib/api/endpoints";
-import type { Plan } from "@/lib/api/types";
+import { useResource } from "@/lib/useResource";
 
 export default function PlansPage() {
   const t = useTranslations();
-  const [plans, setPlans] = useState<Plan[] | null>(null);
-  const [failed, setFailed] = useState(false);
+  const plans = useResource(listPlans);
   const labels = usePlanLabels();
-
-  useEffect(() => {
-    listPlans().then(setPlans, () => setFailed(true));
-  }, []);
 
   return (
     <>
       <PageHeader title={t("plans.title")} description={t("plans.subtitle")} />
-      <AsyncContent loading={plans === null} error={failed} data={plans} emptyState={<EmptyState title={t("plans.empty")} />}>
+      <AsyncContent loading={plans.loading} error={plans.error} data={plans.data} emptyState={<EmptyState title={t("plans.empty")} />}>
         {(list) => (
           <PlanList
             plans={list}
