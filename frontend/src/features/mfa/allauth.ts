@@ -16,7 +16,7 @@ interface AllauthFlow {
   is_pending?: boolean;
 }
 
-interface AllauthBody<D = unknown, M = Record<string, unknown>> {
+export interface AllauthBody<D = unknown, M = Record<string, unknown>> {
   status: number;
   data?: D;
   meta?: M;
@@ -82,13 +82,13 @@ export class AllauthSessionLost extends Error {
   }
 }
 
-function withSession(sessionToken: string, config: AxiosRequestConfig = {}): AxiosRequestConfig {
+export function withSession(sessionToken: string, config: AxiosRequestConfig = {}): AxiosRequestConfig {
   // skipAuth: allauth's endpoints know nothing of our bearer tokens and must not trigger our refresh on 401.
   return { ...config, skipAuth: true, headers: { ...config.headers, [SESSION_HEADER]: sessionToken } };
 }
 
 /** 401 (not authenticated, or reauthentication needed) and 410 (session expired) mean: start over. */
-function sessionLost(error: unknown): never {
+export function sessionLost(error: unknown): never {
   if (isAxiosError(error) && (error.response?.status === 401 || error.response?.status === 410)) throw new AllauthSessionLost();
   throw error;
 }

@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 import { LanguageSwitcher } from "@/components/LanguageSwitcher";
 import { Alert, Button, Card, FormAlert, PageHeader } from "@/components/ui";
 import { MfaSettings } from "@/features/mfa/MfaSettings";
+import { EmailSection } from "@/features/profile/EmailSection";
 import { ConnectedAccounts } from "@/features/social/ConnectedAccounts";
 import { useOrg } from "@/features/org/OrgShell";
 import { requestPasswordReset } from "@/lib/api/endpoints";
@@ -43,6 +44,7 @@ export default function ProfilePage() {
           </dl>
         </Card>
         <div className="space-y-6">
+          <EmailSection email={me.email} />
           <MfaSettings email={me.email} organisation={me.tenant.name} required={mfaSetupRequired} onChanged={reloadMe} />
           <ConnectedAccounts email={me.email} />
           <Card title={t("profile.language")}>

@@ -1,0 +1,140 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useRef, useState, type FormEvent } from "react";
+import { Button, FormAlert, TextField } from "@/components/ui";
+import { AllauthLoginRefused, allauthLogin, authenticateWithCode, reauthenticate } from "@/features/mfa/allauth";
+import { apiErrorCode, type FormErrors } from "@/lib/api/errors";
+import { useAction } from "@/lib/useAction";
+
+/**
+ * Unlocks a profile section that changes how the account signs in (its email, its connected providers): the
+ * password (then the second factor, for an account with MFA) opens an allauth session and makes it recent, as
+ * allauth wants for such changes. The session token goes to `onUnlocked` and is kept in memory by the section.
+ */
+export function AllauthUnlock({
+  email,
+  label,
+  text,
+  onUnlocked,
+}: {
+  email: string;
+  /** The form's accessible name: the section's title. */
+  label: string;
+  text: string;
+  onUnlocked: (sessionToken: string) => Promise<void>;
+}) {
+  const t = useTranslations("mfa");
+  const [step, setStep] = useState<"password" | "code">("password");
+  const [password, setPassword] = useState("");
+  const [code, setCode] = useState("");
+  const session = useRef<string | null>(null);
+  const pendingPassword = useRef<string>("");
+  const lastError = useRef<unknown>(null);
+  const { run, busy, errors } = useAction({
+    fields: ["password", "code"],
+    onError: (formErrors: FormErrors) => {
+      const error = lastError.current;
+      const errorCode = error instanceof AllauthLoginRefused ? "login_refused" : apiErrorCode(error);
+      if (errorCode === "incorrect_code" || errorCode === "invalid_code") {
+        formErrors.fields = { code: [t("invalidCode")] };
+        formErrors.general = [];
+      } else if (errorCode === "incorrect_password" || errorCode === "email_password_mismatch") {
+        formErrors.fields = { password: [t("wrongPassword")] };
+        formErrors.general = [];
+      } else if (errorCode === "login_refused") {
+        formErrors.general = [t("unlockRefused")];
+      }
+    },
+  });
+
+  function attempt(action: () => Promise<void>) {
+    return run(async () => {
+      try {
+        await action();
+      } catch (error) {
+        lastError.current = error;
+        throw error;
+      }
+    });
+  }
+
+  function submitPassword(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    void attempt(async () => {
+      const login = await allauthLogin(email, password);
+      session.current = login.sessionToken;
+      if (login.needsCode) {
+        pendingPassword.current = password;
+        setPassword("");
+        setStep("code");
+        return;
+      }
+      await reauthenticate(login.sessionToken, password);
+      setPassword("");
+      await onUnlocked(login.sessionToken);
+    });
+  }
+
+  function submitCode(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    void attempt(async () => {
+      await authenticateWithCode(session.current!, code.replace(/\s+/g, ""));
+      setCode("");
+      await reauthenticate(session.current!, pendingPassword.current);
+      pendingPassword.current = "";
+      await onUnlocked(session.current!);
+    });
+  }
+
+  if (step === "code") {
+    return (
+      <form onSubmit={submitCode} noValidate aria-label={label} className="space-y-4">
+        <p className="text-sm text-slate-600">{t("unlockCodeText")}</p>
+        <FormAlert errors={errors} />
+        <TextField
+          label={t("codeLabel")}
+          name="code"
+          autoComplete="one-time-code"
+          required
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          errors={errors?.fields.code}
+        />
+        <div className="flex gap-2">
+          <Button type="submit" loading={busy} disabled={code.trim() === ""}>
+            {t("verify")}
+          </Button>
+          <Button
+            variant="ghost"
+            onClick={() => {
+              session.current = null;
+              setStep("password");
+            }}
+          >
+            {t("cancel")}
+          </Button>
+        </div>
+      </form>
+    );
+  }
+  return (
+    <form onSubmit={submitPassword} noValidate aria-label={label} className="space-y-4">
+      <p className="text-sm text-slate-600">{text}</p>
+      <FormAlert errors={errors} />
+      <TextField
+        label={t("password")}
+        type="password"
+        name="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        errors={errors?.fields.password}
+      />
+      <Button type="submit" loading={busy} disabled={password === ""}>
+        {t("unlock")}
+      </Button>
+    </form>
+  );
+}
