@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -28,6 +30,12 @@ def subdomain_availability(*, subdomain: str) -> SubdomainAvailability:
 def tenant_primary_domain(*, tenant: Tenant) -> str:
     domain = Domain.objects.filter(tenant=tenant, is_primary=True).values_list("domain", flat=True).first()
     return domain or ""
+
+
+def tenant_primary_domains(*, tenant_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """`tenant_primary_domain` of many organisations in one query (a tenant without one is left out)."""
+    rows = Domain.objects.filter(tenant_id__in=list(tenant_ids), is_primary=True).values_list("tenant_id", "domain")
+    return dict(rows)
 
 
 def tenant_url(*, host: str) -> str:

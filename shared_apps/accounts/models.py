@@ -35,6 +35,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Operators: may use the admin and operator API.")
     date_joined = models.DateTimeField(default=timezone.now)
+    # Storage keys under the accounts prefix (shared_apps/accounts/avatars.py): the avatar served (the
+    # resized copy, "" = none) and an upload waiting for the resize task (the newest upload wins).
+    avatar_key = models.CharField(max_length=300, blank=True, default="", db_default="")
+    avatar_source_key = models.CharField(max_length=300, blank=True, default="", db_default="")
 
     objects: ClassVar[UserManager] = UserManager()
 

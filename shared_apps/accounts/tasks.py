@@ -1,16 +1,22 @@
-"""Email delivery. Thin on purpose: the message is rendered before queueing, the task only sends it."""
+"""Email delivery (thin on purpose: the message is rendered before queueing, the task only sends it) and the
+avatar's work (shared_apps/accounts/avatars.py). Public-schema tasks: accounts belong to no organisation."""
 
 from __future__ import annotations
 
 import smtplib
 
+from botocore.exceptions import BotoCoreError, ClientError
 from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils import translation
 
+from shared_apps.accounts.avatars import avatar_objects_delete, avatar_resize
 from shared_apps.accounts.emails import email_html
 from tenants.outbox import task_once
+
+# S3 down or refusing for a while: retried with the base class's backoff, never a lost object.
+_STORAGE_ERRORS: tuple[type[BaseException], ...] = (BotoCoreError, ClientError, OSError)
 
 
 @shared_task(
@@ -41,3 +47,21 @@ def email_send(self: Task, *, to: list[str], subject: str, body: str, language: 
         with translation.override(language or settings.LANGUAGE_CODE):
             message.attach_alternative(email_html(subject=subject, body=body), "text/html")
         return message.send()
+
+
+@shared_task(name="accounts.avatar_resize", bind=True, ignore_result=True)
+def avatar_resize_task(self, *, user_id: int, source_key: str) -> None:  # type: ignore[no-untyped-def]
+    """Make the bounded copy of an uploaded avatar and serve it (tenants/images.py does the pixels)."""
+    try:
+        avatar_resize(user_id=user_id, source_key=source_key)
+    except _STORAGE_ERRORS as exc:
+        raise self.retry(exc=exc, countdown=self.retry_countdown()) from exc
+
+
+@shared_task(name="accounts.avatar_objects_delete", bind=True, ignore_result=True)
+def avatar_objects_delete_task(self, *, keys: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Delete avatar objects no longer served. Idempotent: deleting a missing object succeeds."""
+    try:
+        avatar_objects_delete(keys=keys)
+    except _STORAGE_ERRORS as exc:
+        raise self.retry(exc=exc, countdown=self.retry_countdown()) from exc

@@ -155,6 +155,49 @@ def token_family_revoke(*, raw: str, tenant: Tenant | None) -> None:
         _family_revoke(token["fam"], timezone.now())
 
 
+def token_family_of(token: Any) -> str | None:
+    """The family (`fam`) of a decoded access or refresh token: every token of one login carries it (the
+    access token copies the refresh token's claims), so a request knows which session it belongs to."""
+    family = token.get("fam") if token is not None else None
+    return str(family) if family else None
+
+
+def user_family_revoke(*, user: User, family: uuid.UUID | str) -> bool:
+    """End one of the user's sessions (a family with a live token), as a logout of it would. False when the
+    user has no live family by that id: someone else's, ended already, or never issued."""
+    with transaction.atomic():
+        _family_lock(family)
+        now = timezone.now()
+        mine = RefreshTokenRecord.objects.filter(user=user, family=family)
+        if not mine.filter(revoked_at=None, expires_at__gt=now).exists():
+            return False
+        mine.filter(revoked_at=None).update(revoked_at=now)
+    return True
+
+
+def user_families_revoke(*, user: User, keep: uuid.UUID | str | None = None) -> int:
+    """End every session of the user but `keep` (None: every one). Returns how many sessions ended.
+
+    Without one advisory lock per family (a person may hold thousands of families, and the locks of one
+    transaction would all be held until it commits), a refresh racing this is caught by repeating the
+    UPDATE until it finds nothing: a refresh mints its token only after locking a live record of its family;
+    if this UPDATE locked that record first, the refresh finds it revoked once this commits; if the refresh
+    locked it first, this UPDATE waited for its commit, and the next statement (a fresh snapshot) sees the
+    token it minted."""
+    with transaction.atomic():
+        now = timezone.now()
+        live = RefreshTokenRecord.objects.filter(user=user, revoked_at=None, expires_at__gt=now)
+        if keep is not None:
+            live = live.exclude(family=keep)
+        ended = live.values("family").distinct().count()
+        pending = RefreshTokenRecord.objects.filter(user=user, revoked_at=None)
+        if keep is not None:
+            pending = pending.exclude(family=keep)
+        while pending.update(revoked_at=now):
+            pass
+    return ended
+
+
 def tokens_revoke(*, user: User, tenant: Tenant | None = None) -> int:
     """Revoke a user's refresh tokens: for one tenant, or everywhere (tenant=None)."""
     records = RefreshTokenRecord.objects.filter(user=user, revoked_at=None)

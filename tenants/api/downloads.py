@@ -7,13 +7,14 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from ..routed import routed_tenant
-from ..storage import download_token_grant, tenant_storage
+from ..storage import download_token_grant, shared_download_token_grant, tenant_storage
 
 
 class DownloadView(APIView):
     """Development storage only (no S3): serves an object for a signed, expiring `downloadUrl` token.
 
-    The token is the credential, like a presigned URL: bound to this organisation and one key.
+    The token is the credential, like a presigned URL: bound to this organisation and one key, or to one
+    key under a shared prefix (an avatar: `shared_download_url`).
     """
 
     authentication_classes = ()
@@ -24,9 +25,14 @@ class DownloadView(APIView):
         tenant = routed_tenant(request)
         if tenant is None:  # only routed on tenant hosts; belt and braces
             raise exceptions.NotFound
-        grant = download_token_grant(tenant=tenant, token=request.query_params.get("token", ""))
-        storage = tenant_storage(tenant)
-        if grant is None or not storage.exists(grant[0]):
+        token = request.query_params.get("token", "")
+        grant = download_token_grant(tenant=tenant, token=token)
+        if grant is not None:
+            storage, (key, filename) = tenant_storage(tenant), grant
+        elif (shared := shared_download_token_grant(token=token)) is not None:
+            storage, key, filename = shared
+        else:
             raise exceptions.NotFound
-        key, filename = grant
+        if not storage.exists(key):
+            raise exceptions.NotFound
         return FileResponse(storage.open(key, "rb"), as_attachment=True, filename=filename)

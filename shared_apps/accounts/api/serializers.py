@@ -93,22 +93,38 @@ class MfaWebAuthnOptionsSerializer(serializers.Serializer):
     )
 
 
+class AccountTenantSerializer(TenantBriefSerializer):
+    url = serializers.URLField()
+    role = StrictCharField()
+    status = StrictCharField()
+
+
+class MeOrganisationSerializer(TenantBriefSerializer):
+    url = serializers.URLField(help_text="Its host, where the person signs in to it.")
+    role = StrictCharField()
+    current = serializers.BooleanField(help_text="The organisation of this host (exactly one is).")
+
+
 class MeSerializer(UserSerializer):
+    avatar_url = StrictCharField(
+        allow_null=True,
+        help_text="The avatar (256 px at most, PNG), a link valid for 15 minutes; null when there is none (an "
+        "upload shows here once it has been resized, a few seconds later).",
+    )
     role = StrictCharField()
     # What this role may do here (shared_apps.memberships.actions): clients show and hide by it.
     permissions = serializers.ListField(child=serializers.ChoiceField(choices=Action.choices))
     tenant = TenantBriefSerializer()
+    organisations = MeOrganisationSerializer(
+        many=True,
+        help_text="Every active organisation the person is a member of, this one included (`current: true`), "
+        "by name: the organisation switcher.",
+    )
     impersonated_by = UserBriefSerializer(allow_null=True)
     mfa_setup_required = serializers.BooleanField(
         help_text="The organisation requires MFA and this account has none: every other tenant endpoint answers "
         "403 `mfa_setup_required` until it is set up (allauth's headless authenticator endpoints)."
     )
-
-
-class AccountTenantSerializer(TenantBriefSerializer):
-    url = serializers.URLField()
-    role = StrictCharField()
-    status = StrictCharField()
 
 
 class UrlSerializer(serializers.Serializer):

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from . import profile, views
 from . import signup as signup_views
-from . import views
 
 auth_public = [
     path("login/", views.LoginView.as_view(), name="auth-login"),
@@ -15,7 +15,7 @@ account = [
     path("tenants/", views.AccountTenantsView.as_view(), name="account-tenants"),
     path("tenants/<uuid:tenant_id>/handoff/", views.HandoffCreateView.as_view(), name="account-tenant-handoff"),
 ]
-me = [path("", views.MeView.as_view(), name="me")]
+me = profile.urlpatterns
 signup = [
     path("", signup_views.SignupView.as_view(), name="signup"),
     path("check-subdomain/", signup_views.SubdomainCheckView.as_view(), name="signup-check-subdomain"),

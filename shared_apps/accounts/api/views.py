@@ -1,5 +1,5 @@
-"""Login, token refresh and logout on every host; `me` and handoff redemption on tenant hosts; the
-account's organisation switcher on the public host."""
+"""Login, token refresh and logout on every host; handoff redemption on tenant hosts; the account's
+organisation switcher on the public host. `me` (the signed-in person on a tenant host) is in profile.py."""
 
 from __future__ import annotations
 
@@ -38,10 +38,8 @@ from shared_apps.accounts.tokens import (
     token_pair_issue,
     token_refresh,
 )
-from shared_apps.memberships.actions import actions_of
-from shared_apps.memberships.authentication import mfa_setup_required
 from shared_apps.memberships.models import Membership
-from shared_apps.memberships.permissions import IsAccount, IsTenantMember, request_membership
+from shared_apps.memberships.permissions import IsAccount
 from shared_apps.memberships.selectors import membership_for, tenants_of
 from shared_apps.memberships.sso import sso_login_check
 from tenants.hosts import subdomain_of
@@ -55,7 +53,6 @@ from .serializers import (
     CodeInputSerializer,
     LoginInputSerializer,
     LoginOutputSerializer,
-    MeSerializer,
     MfaChallengeSerializer,
     MfaInputSerializer,
     MfaWebAuthnOptionsInputSerializer,
@@ -332,37 +329,6 @@ class HandoffRedeemView(PublicEndpoint):
             ip = client_ip(request._request) or None
             handoff_redeemed.send(sender=HandoffRedeemView, login=login, pair=pair, ip=ip)
         return session_response(pair, login.user, membership)
-
-
-class MeView(APIView):
-    permission_classes = (IsTenantMember,)
-    # Answers a member the organisation's requireMfa holds back, with `mfaSetupRequired` saying so.
-    allowed_during_mfa_setup = True
-
-    @extend_schema(responses={200: MeSerializer}, tags=["auth"])
-    def get(self, request: Request) -> Response:
-        membership = request_membership(request)
-        assert membership is not None  # IsTenantMember
-        tenant = membership.tenant
-        host = tenant_primary_domain(tenant=tenant)
-        impersonator = None
-        imp = request.auth.get("imp") if request.auth is not None else None  # type: ignore[union-attr]
-        if imp:
-            actor = User.objects.filter(pk=imp).first()
-            impersonator = {"id": actor.id, "email": actor.email} if actor else None
-        body = {
-            **user_payload(membership.user),
-            "role": membership.role,
-            "permissions": actions_of(membership.role),
-            "tenant": {
-                "id": tenant.id,
-                "name": tenant.name,
-                "subdomain": subdomain_of(host, settings.SAAS_BASE_DOMAIN),
-            },
-            "impersonated_by": impersonator,
-            "mfa_setup_required": mfa_setup_required(tenant=tenant, user=membership.user, token=request.auth),
-        }
-        return Response(MeSerializer(body).data)
 
 
 class AccountTenantsView(APIView):
