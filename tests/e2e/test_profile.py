@@ -1,4 +1,5 @@
-"""Issue 16's profile in Chromium against the built frontend: changing the email address you sign in with.
+"""Issue 16's profile in Chromium against the built frontend: name, picture, password, sessions, and changing
+the email address you sign in with.
 
 The owner unlocks the section with the password, asks for a new address, the link arrives at that address
 (the real worker and SMTP sink), is opened in the browser, and from then on the new address is the one the
@@ -6,14 +7,43 @@ profile shows and signs in; the old one no longer does."""
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from playwright.sync_api import Page, expect
+import pytest
+from PIL import Image
+from playwright.sync_api import Browser, BrowserContext, FilePayload, Page, expect
 
 from tests.plugins.smtp import body_of
 
-from .support import PASSWORD, Site, accessibility_violations, describe, screenshot, sign_in, sign_up, unique
+from .support import (
+    PASSWORD,
+    TIMEOUT_MS,
+    Site,
+    accessibility_violations,
+    describe,
+    screenshot,
+    sign_in,
+    sign_up,
+    unique,
+)
+
+
+@pytest.fixture
+def storage_page(browser: Browser) -> Iterator[Page]:
+    """A page whose context ignores the Content-Security-Policy, for the picture only: its presigned URL points
+    at this run's S3 server on http://127.0.0.1, which `img-src 'self' data: blob: https:` refuses (as it
+    should; production buckets are https). As in test_settings.py."""
+    context: BrowserContext = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="en-GB", bypass_csp=True
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def test_the_email_address_changes_once_the_link_sent_to_it_is_opened(
@@ -56,3 +86,72 @@ def test_the_email_address_changes_once_the_link_sent_to_it_is_opened(
         "Wrong email or password, or this account is not a member of this organisation."
     )
     assert refused.url.startswith(f"{org}/login")
+
+
+def _png(width: int, height: int) -> bytes:
+    image = Image.new("RGB", (width, height), (16, 185, 129))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_name_picture_password_and_sessions(
+    live_db: None, site: Site, storage_page: Page, new_page: Callable[[], Page]
+) -> None:
+    subdomain = unique("e2e-profile")
+    org = site.org_url(subdomain)
+    email = f"owner@{subdomain}.test"
+    page = storage_page
+    sign_up(page, site, name="Profile Co", subdomain=subdomain, email=email)
+    other = new_page()  # a second sign-in, in another browser: a session the owner can end
+    sign_in(other, site, subdomain=subdomain, email=email)
+    other.wait_for_url(f"{org}/")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").click()
+    page.wait_for_url(f"{org}/profile")
+
+    name = page.get_by_role("form", name="Your name")
+    name.get_by_label("Name").fill("  Ada Lovelace ")
+    name.get_by_role("button", name="Save").click()
+    expect(name.get_by_role("status")).to_have_text("Your name has been saved.")
+    expect(name.get_by_label("Name")).to_have_value("Ada Lovelace")
+
+    # 600 x 300 in; the worker's copy is at most 256 px on its longer side.
+    picture = page.get_by_role("form", name="Picture")
+    png: FilePayload = {"name": "me.png", "mimeType": "image/png", "buffer": _png(600, 300)}
+    picture.get_by_label("Choose an image").set_input_files(png)
+    picture.get_by_role("button", name="Upload picture").click()
+    expect(picture.get_by_role("status").filter(has_text="Your new picture is ready.")).to_be_visible()
+    image = page.get_by_role("img", name="Your picture")
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    assert image.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [256, 128]
+
+    # Signup's account session on the public site, this one (its handoff), and the other browser's.
+    sessions = page.get_by_role("list", name="Where you are signed in")
+    expect(sessions.get_by_role("listitem")).to_have_count(3)
+    expect(sessions.get_by_role("listitem").filter(has_text="Public site")).to_have_count(1)
+    expect(sessions.get_by_role("listitem").filter(has_text="This session")).to_have_count(1)
+
+    password = page.get_by_role("form", name="Change your password")
+    password.get_by_label("Current password").fill("not the password")
+    password.get_by_label("New password").fill("A better one, 2026!")
+    password.get_by_role("button", name="Change password").click()
+    expect(password.get_by_label("Current password")).to_have_attribute("aria-invalid", "true")
+    password.get_by_label("Current password").fill(PASSWORD)
+    password.get_by_role("button", name="Change password").click()
+    expect(password.get_by_role("status")).to_have_text(
+        "Your password has been changed. Your other sessions were signed out."
+    )
+    page.reload()
+    expect(page.get_by_role("list", name="Where you are signed in").get_by_role("listitem")).to_have_count(1)
+    assert accessibility_violations(page) == [], describe(accessibility_violations(page))
+    screenshot(page, "profile")
+
+    # The other browser's session is gone: its next page load asks it to sign in.
+    other.reload()
+    other.wait_for_url(re.compile(re.escape(f"{org}/login")))
+
+    page.get_by_role("button", name="Sign out everywhere").click()
+    page.wait_for_url(re.compile(re.escape(f"{org}/login")))
+    page.goto(f"{org}/profile")
+    page.wait_for_url(re.compile(re.escape(f"{org}/login")))

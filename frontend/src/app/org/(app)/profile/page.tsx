@@ -27,7 +27,7 @@ export default function ProfilePage() {
       <div className="grid gap-6 lg:grid-cols-2">
         <div className="min-w-0 space-y-6">
           <AvatarSection me={me} />
-          <NameSection key={me.fullName} me={me} />
+          <NameSection me={me} />
           <EmailSection email={me.email} />
           <Card>
             <dl className="divide-y divide-slate-100">
