@@ -6,9 +6,9 @@ from ..models import File
 from ..thumbnails import THUMBNAIL_MAX_SIDE, file_thumbnail_url
 
 
+# Needs the tenant in its context ({"tenant": ...}): the thumbnail's link is signed for it. (A comment, not a
+# docstring: that would become the schema's description of a file.)
 class FileSerializer(serializers.ModelSerializer[File]):
-    """Needs the tenant in its context (`{"tenant": ...}`): the thumbnail's link is signed for it."""
-
     project_id = serializers.IntegerField(read_only=True, allow_null=True)
     thumbnail_url = serializers.SerializerMethodField(
         help_text=f"An image's thumbnail (WebP, {THUMBNAIL_MAX_SIDE} px at most), a link valid for 15 minutes; "
