@@ -41,6 +41,9 @@ TENANTS_ROOT = "tenants/"
 # (model, field) pairs whose values name objects relative to the organisation's storage root. An object
 # under the prefix that none of them names is an orphan. A file's thumbnail is an object of its own.
 KEY_FIELDS = (("files.File", "key"), ("files.File", "thumbnail_key"), ("exports.Export", "key"))
+# The organisation's own row (public schema) names objects under its prefix too: the logo served and the
+# original a resize task is working on (shared_apps/memberships/organisation.py).
+TENANT_KEY_FIELDS = ("logo_key", "logo_source_key")
 
 
 def object_delete(*, tenant: Tenant, key: str) -> None:
@@ -99,7 +102,8 @@ def storage_reconcile(
     thumbnail task its copy before the row names it, and an export its zip before the export row does.
     """
     objects = {obj.key: obj for obj in tenant_objects(tenant)}
-    named: set[str] = set()
+    # Read now, not from `tenant`: a logo may have changed since that row was loaded.
+    named = {key for key in Tenant.objects.filter(pk=tenant.pk).values_list(*TENANT_KEY_FIELDS).get() if key}
     with tenant_context(tenant):
         for label, name in KEY_FIELDS:
             model = apps.get_model(label)

@@ -31,7 +31,7 @@ from tenant_apps.files.models import File
 from tenant_apps.files.storage_consistency import stale_multipart_uploads_abort
 from tenant_apps.files.tasks import file_object_delete_task, file_thumbnail_make_task
 from tenants.db import connection
-from tenants.models import OutboxMessage
+from tenants.models import OutboxMessage, Tenant
 from tests.helpers import api, eventually, login
 from tests.plugins.s3 import s3_client
 
@@ -351,6 +351,24 @@ def test_reconcile_counts_a_files_thumbnail_as_named(acme: Signup, owner: str, b
     assert len(_keys(bucket)) == 2
     s3_client().delete_object(Bucket=bucket, Key=f"tenants/{acme.tenant.id}/{thumbnail}")
     assert f"  missing {thumbnail}" in _reconcile("--tenant", "acme", "--min-age-hours", "0")
+
+
+@pytest.mark.django_db
+def test_reconcile_counts_the_organisations_logo_as_named(acme: Signup, globex: Signup, bucket: str) -> None:
+    # The logo and the original a resize is working on live under the prefix too, named by the tenant's row.
+    a = f"tenants/{acme.tenant.id}/"
+    logo = _put(bucket, a + "organisation/logo/logo-0000.png")
+    source = _put(bucket, a + "organisation/logo/original-1111.png")
+    Tenant.objects.filter(pk=acme.tenant.pk).update(
+        logo_key="organisation/logo/logo-0000.png", logo_source_key="organisation/logo/original-1111.png"
+    )
+    output = _reconcile("--tenant", "acme", "--delete", "--min-age-hours", "0")
+    assert "2 objects, 2 rows, 0 orphans, 0 missing, 0 recent unnamed (kept), 0 deleted" in output
+    assert _keys(bucket) == sorted([logo, source])
+    # Globex has no logo: the same key under its prefix is an orphan there.
+    theirs = _put(bucket, f"tenants/{globex.tenant.id}/organisation/logo/logo-0000.png")
+    assert "1 orphans" in _reconcile("--tenant", "globex", "--min-age-hours", "0")
+    assert theirs in _keys(bucket)
 
 
 @pytest.mark.django_db
