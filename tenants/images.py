@@ -1,7 +1,8 @@
 """Untrusted images: check that bytes are an image we accept, and make a bounded copy of one.
 
-Used for organisation logos (shared_apps/memberships/organisation.py) and meant for avatars and file
-thumbnails (issue 16): a floor every app may import. Pillow only; nothing here knows about storage.
+Used for organisation logos (shared_apps/memberships/organisation.py) and file thumbnails
+(tenant_apps/files/thumbnails.py), meant for avatars too: a floor every app may import. Pillow only;
+nothing here knows about storage.
 
 An upload is judged from its header before any pixel is decoded: a small file can declare a huge canvas
 (a decompression bomb), so the pixel count is bounded here, below Pillow's own global guard, and
@@ -99,6 +100,24 @@ def _copy(stream: IO[bytes]) -> io.BytesIO:
     return copy
 
 
+def image_format_sniff(stream: IO[bytes]) -> str | None:
+    """The accepted format (Pillow's name) the stream's first bytes announce, or None. Reads 12 bytes and
+    decodes nothing, so it is cheap enough for any upload; whether the rest is a readable image is for
+    `image_inspect` or `image_bounded` to find out. Leaves `stream` at its start."""
+    stream.seek(0)
+    head = stream.read(12)
+    stream.seek(0)
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "GIF"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":  # a RIFF container whose form type is WebP
+        return "WEBP"
+    return None
+
+
 def image_inspect(stream: IO[bytes]) -> ImageInfo:
     """What the image is, once its header and structure check out. Leaves `stream` at its start."""
     with _open(_copy(stream)) as image:
@@ -118,6 +137,10 @@ def image_bounded(stream: IO[bytes], *, max_side: int, output: str = "PNG") -> b
         raise ValueError(f"unknown output format {output!r}")
     with _open(_copy(stream)) as image:
         try:
+            # A JPEG can be decoded at 1/2, 1/4 or 1/8 scale, still at least twice `max_side` (Pillow's own
+            # thumbnail() does the same): a 40-megapixel photo then takes a few MB of a worker's memory, not
+            # over 100. Other formats ignore it.
+            image.draft(None, (max_side * 2, max_side * 2))
             image.load()
             upright = ImageOps.exif_transpose(image)
         except Exception as exc:  # a corrupt file fails in whichever decoder reads it

@@ -10,6 +10,10 @@ class File(models.Model):
     key = models.CharField(max_length=400, unique=True)
     size = models.PositiveBigIntegerField()
     content_type = models.CharField(max_length=100)
+    # The bounded copy an image gets from the thumbnail task (tenant_apps/files/thumbnails.py), relative to
+    # the same root: `files/thumbnails/<uuid>.webp`; "" until it is made, and for anything not an image.
+    # db_default too: the previous release's processes insert rows without this column mid-deploy.
+    thumbnail_key = models.CharField(max_length=400, blank=True, default="", db_default="")
     project = models.ForeignKey(
         "projects.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="files"
     )

@@ -38,9 +38,12 @@ logger = logging.getLogger(__name__)
 STORAGE_ERRORS: tuple[type[BaseException], ...] = (BotoCoreError, ClientError, OSError)
 # The part of the bucket the kit writes: every organisation's prefix is under it.
 TENANTS_ROOT = "tenants/"
-# Models whose `key` names an object relative to the organisation's storage root. An object under the
-# prefix that none of them names is an orphan.
-KEY_OWNERS = ("files.File", "exports.Export")
+# (model, field) pairs whose values name objects relative to the organisation's storage root. An object
+# under the prefix that none of them names is an orphan. A file's thumbnail is an object of its own.
+KEY_FIELDS = (("files.File", "key"), ("files.File", "thumbnail_key"), ("exports.Export", "key"))
+# The organisation's own row (public schema) names objects under its prefix too: the logo served and the
+# original a resize task is working on (shared_apps/memberships/organisation.py).
+TENANT_KEY_FIELDS = ("logo_key", "logo_source_key")
 
 
 def object_delete(*, tenant: Tenant, key: str) -> None:
@@ -95,15 +98,16 @@ def storage_reconcile(
 ) -> ReconcileReport:
     """List the tenant's prefix against its rows. With `delete`, remove the orphans older than `min_age`.
 
-    The grace period protects work in flight: an upload stores its object before its row commits, and an
-    export its zip before the export row names it.
+    The grace period protects work in flight: an upload stores its object before its row commits, a
+    thumbnail task its copy before the row names it, and an export its zip before the export row does.
     """
     objects = {obj.key: obj for obj in tenant_objects(tenant)}
-    named: set[str] = set()
+    # Read now, not from `tenant`: a logo may have changed since that row was loaded.
+    named = {key for key in Tenant.objects.filter(pk=tenant.pk).values_list(*TENANT_KEY_FIELDS).get() if key}
     with tenant_context(tenant):
-        for label in KEY_OWNERS:
+        for label, name in KEY_FIELDS:
             model = apps.get_model(label)
-            named |= set(model._default_manager.exclude(key="").values_list("key", flat=True))
+            named |= set(model._default_manager.exclude(**{name: ""}).values_list(name, flat=True))
     cutoff = timezone.now() - min_age
     report = ReconcileReport(objects=len(objects), rows=len(named), missing=sorted(named - set(objects)))
     for key in sorted(set(objects) - named):

@@ -6,6 +6,7 @@ from django.core.exceptions import SuspiciousOperation
 from tenants.models import Tenant
 
 from .storage_consistency import STORAGE_ERRORS, object_delete, stale_multipart_uploads_abort
+from .thumbnails import file_thumbnail_make
 
 # While S3 is down a deletion is retried with the base class's equal-jitter backoff (2 s, 4 s ... 300 s):
 # 20 retries span at least about 35 minutes. After that the task lands in TaskFailure and
@@ -31,6 +32,19 @@ def file_object_delete_task(self, *, tenant_id: str, key: str) -> None:  # type:
     tenant = Tenant.objects.get(pk=tenant_id)
     try:
         object_delete(tenant=tenant, key=key)
+    except SuspiciousOperation:
+        raise
+    except STORAGE_ERRORS as exc:
+        raise self.retry(exc=exc, countdown=self.retry_countdown()) from exc
+
+
+@shared_task(name="files.thumbnail_make", bind=True, ignore_result=True)
+def file_thumbnail_make_task(self, *, tenant_id: str, file_id: int, key: str) -> None:  # type: ignore[no-untyped-def]
+    """Make the thumbnail of an uploaded image (tenant_apps/files/thumbnails.py), queued with its row. A file
+    that is not a readable image ends here without one; S3 down or refusing is retried with backoff."""
+    tenant = Tenant.objects.get(pk=tenant_id)
+    try:
+        file_thumbnail_make(tenant=tenant, file_id=file_id, key=key)
     except SuspiciousOperation:
         raise
     except STORAGE_ERRORS as exc:

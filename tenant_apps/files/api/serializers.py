@@ -3,14 +3,24 @@ from rest_framework import serializers
 from saas.api.fields import StrictCharField
 
 from ..models import File
+from ..thumbnails import THUMBNAIL_MAX_SIDE, file_thumbnail_url
 
 
+# Needs the tenant in its context ({"tenant": ...}): the thumbnail's link is signed for it. (A comment, not a
+# docstring: that would become the schema's description of a file.)
 class FileSerializer(serializers.ModelSerializer[File]):
     project_id = serializers.IntegerField(read_only=True, allow_null=True)
+    thumbnail_url = serializers.SerializerMethodField(
+        help_text=f"An image's thumbnail (WebP, {THUMBNAIL_MAX_SIDE} px at most), a link valid for 15 minutes; "
+        "null for anything else, and until it is made (a few seconds after the upload)."
+    )
 
     class Meta:
         model = File
-        fields = ["id", "name", "size", "content_type", "project_id", "created_at"]
+        fields = ["id", "name", "size", "content_type", "project_id", "created_at", "thumbnail_url"]
+
+    def get_thumbnail_url(self, file: File) -> str | None:
+        return file_thumbnail_url(tenant=self.context["tenant"], file=file)
 
 
 class FileDetailSerializer(FileSerializer):

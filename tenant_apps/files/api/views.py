@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -11,6 +13,7 @@ from rest_framework.response import Response
 from shared_apps.memberships.api.tenant_views import TenantGenericAPIView
 from shared_apps.memberships.permissions import IsTenantMember
 from tenant_apps.projects.models import Project
+from tenants.models import Tenant
 from tenants.storage import download_url
 
 from ..models import File
@@ -23,6 +26,10 @@ from .serializers import (
     FileSerializer,
     FileUploadSerializer,
 )
+
+
+def _serialized(files: Any, *, tenant: Tenant, many: bool = False) -> Any:
+    return FileSerializer(files, many=many, context={"tenant": tenant}).data  # it signs thumbnail links for it
 
 
 def _file(file_id: int) -> File:
@@ -46,7 +53,7 @@ class FileListView(TenantGenericAPIView):
         query = FileListQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         page = self.paginate_queryset(file_list(project_id=query.validated_data.get("project_id")))
-        return self.get_paginated_response(FileSerializer(page, many=True).data)
+        return self.get_paginated_response(_serialized(page, tenant=self.tenant, many=True))
 
     @extend_schema(
         request={"multipart/form-data": FileUploadSerializer}, responses={201: FileSerializer}, tags=["files"]
@@ -62,7 +69,7 @@ class FileListView(TenantGenericAPIView):
         file = file_upload(
             tenant=self.tenant, upload=data.validated_data["file"], uploaded_by=self.user, project=project
         )
-        return Response(FileSerializer(file).data, status=status.HTTP_201_CREATED)
+        return Response(_serialized(file, tenant=self.tenant), status=status.HTTP_201_CREATED)
 
 
 class FileLimitsView(TenantGenericAPIView):
@@ -84,7 +91,7 @@ class FileDetailView(TenantGenericAPIView):
     def get(self, request: Request, file_id: int) -> Response:
         file = _file(file_id)
         url = download_url(tenant=self.tenant, key=file.key, filename=file.name)
-        return Response({**FileSerializer(file).data, "download_url": url})
+        return Response({**_serialized(file, tenant=self.tenant), "download_url": url})
 
     @extend_schema(responses={204: None}, tags=["files"])
     def delete(self, request: Request, file_id: int) -> Response:

@@ -52,8 +52,13 @@ def test_upload_detail_download_delete(acme: Signup, owner: str, django_capture_
     created = _upload(acme.host, owner)
     assert created.status_code == 201, created.content
     body = created.json()
-    assert set(body) == {"id", "name", "size", "contentType", "projectId", "createdAt"}
-    assert (body["name"], body["size"], body["contentType"]) == ("report.pdf", 14, "application/pdf")
+    assert set(body) == {"id", "name", "size", "contentType", "projectId", "createdAt", "thumbnailUrl"}
+    assert (body["name"], body["size"], body["contentType"], body["thumbnailUrl"]) == (
+        "report.pdf",
+        14,
+        "application/pdf",
+        None,
+    )
     key = _full_key(acme, body["id"])
     assert key.startswith(f"tenants/{acme.tenant.id}/files/") and key.endswith("/report.pdf")
     assert key in bucket_keys()

@@ -23,14 +23,15 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from PIL import Image
 
 from shared_apps.accounts.signup import Signup
 from tenant_apps.exports.models import Export
 from tenant_apps.files.models import File
 from tenant_apps.files.storage_consistency import stale_multipart_uploads_abort
-from tenant_apps.files.tasks import file_object_delete_task
+from tenant_apps.files.tasks import file_object_delete_task, file_thumbnail_make_task
 from tenants.db import connection
-from tenants.models import OutboxMessage
+from tenants.models import OutboxMessage, Tenant
 from tests.helpers import api, eventually, login
 from tests.plugins.s3 import s3_client
 
@@ -326,6 +327,48 @@ def test_reconcile_goes_through_every_organisation_with_progress(
     assert "2 objects, 1 rows, 1 orphans, 0 missing, 0 recent unnamed (kept), 1 deleted" in lines[1]
     assert "2 of 2 organisation(s) reconciled: 2 orphans, 1 missing, 2 deleted" in output
     assert _keys(bucket) == sorted([scene["file"], scene["export"], scene["globex_file"]])
+
+
+@pytest.mark.django_db
+def test_reconcile_counts_a_files_thumbnail_as_named(acme: Signup, owner: str, bucket: str) -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (600, 300)).save(out, format="PNG")
+    response = api(acme.host, owner).post(
+        "/api/v1/files/", {"file": SimpleUploadedFile("photo.png", out.getvalue(), content_type="image/png")}
+    )
+    assert response.status_code == 201, response.content
+    message = OutboxMessage.objects.get(task_name="files.thumbnail_make")
+    connection.set_tenant(acme.tenant)
+    try:
+        file_thumbnail_make_task(**message.kwargs)  # what the worker runs, in acme's schema
+        thumbnail = File.objects.get(pk=response.json()["id"]).thumbnail_key
+    finally:
+        connection.set_schema_to_public()
+    assert thumbnail.startswith("files/thumbnails/")
+
+    output = _reconcile("--tenant", "acme", "--delete", "--min-age-hours", "0")
+    assert "2 objects, 2 rows, 0 orphans, 0 missing, 0 recent unnamed (kept), 0 deleted" in output
+    assert len(_keys(bucket)) == 2
+    s3_client().delete_object(Bucket=bucket, Key=f"tenants/{acme.tenant.id}/{thumbnail}")
+    assert f"  missing {thumbnail}" in _reconcile("--tenant", "acme", "--min-age-hours", "0")
+
+
+@pytest.mark.django_db
+def test_reconcile_counts_the_organisations_logo_as_named(acme: Signup, globex: Signup, bucket: str) -> None:
+    # The logo and the original a resize is working on live under the prefix too, named by the tenant's row.
+    a = f"tenants/{acme.tenant.id}/"
+    logo = _put(bucket, a + "organisation/logo/logo-0000.png")
+    source = _put(bucket, a + "organisation/logo/original-1111.png")
+    Tenant.objects.filter(pk=acme.tenant.pk).update(
+        logo_key="organisation/logo/logo-0000.png", logo_source_key="organisation/logo/original-1111.png"
+    )
+    output = _reconcile("--tenant", "acme", "--delete", "--min-age-hours", "0")
+    assert "2 objects, 2 rows, 0 orphans, 0 missing, 0 recent unnamed (kept), 0 deleted" in output
+    assert _keys(bucket) == sorted([logo, source])
+    # Globex has no logo: the same key under its prefix is an orphan there.
+    theirs = _put(bucket, f"tenants/{globex.tenant.id}/organisation/logo/logo-0000.png")
+    assert "1 orphans" in _reconcile("--tenant", "globex", "--min-age-hours", "0")
+    assert theirs in _keys(bucket)
 
 
 @pytest.mark.django_db

@@ -805,6 +805,8 @@ export interface components {
             readonly projectId: number | null;
             /** Format: date-time */
             readonly createdAt: string;
+            /** @description An image's thumbnail (WebP, 256 px at most), a link valid for 15 minutes; null for anything else, and until it is made (a few seconds after the upload). */
+            readonly thumbnailUrl: string | null;
         };
         FileDetail: {
             readonly id: number;
@@ -815,6 +817,8 @@ export interface components {
             readonly projectId: number | null;
             /** Format: date-time */
             readonly createdAt: string;
+            /** @description An image's thumbnail (WebP, 256 px at most), a link valid for 15 minutes; null for anything else, and until it is made (a few seconds after the upload). */
+            readonly thumbnailUrl: string | null;
             /** @description Valid for 15 minutes; downloads as an attachment. */
             downloadUrl: string;
         };

@@ -19,9 +19,10 @@ LISTED = 20  # keys printed per kind and organisation; the counts are always com
 
 class Command(BaseCommand):
     help = (
-        "Compare organisations' storage prefixes with their file and export rows: report orphan objects "
-        "(no row names them) and missing objects (a row names a key that is not stored). With --delete, "
-        "remove the orphans older than --min-age-hours, only under that organisation's own prefix."
+        "Compare organisations' storage prefixes with the keys their rows name (files, thumbnails, exports, "
+        "the logo): report orphan objects (no row names them) and missing objects (a row names a key that is "
+        "not stored). With --delete, remove the orphans older than --min-age-hours, only under that "
+        "organisation's own prefix."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

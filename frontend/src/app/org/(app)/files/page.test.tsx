@@ -1,4 +1,4 @@
-import { screen } from "@testing-library/react";
+import { fireEvent, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { renderWithIntl } from "@/test/render";
@@ -7,7 +7,18 @@ import FilesPage from "./page";
 const api = vi.hoisted(() => ({ uploadFile: vi.fn() }));
 vi.mock("@/lib/api/endpoints", () => ({
   listFiles: () =>
-    Promise.resolve([{ id: 1, name: "report.pdf", size: 1536 * 1024, contentType: "application/pdf", projectId: null, createdAt: "2026-01-02T10:00:00Z" }]),
+    Promise.resolve([
+      { id: 1, name: "report.pdf", size: 1536 * 1024, contentType: "application/pdf", projectId: null, createdAt: "2026-01-02T10:00:00Z", thumbnailUrl: null },
+      {
+        id: 3,
+        name: "holiday.jpg",
+        size: 300 * 1024,
+        contentType: "image/jpeg",
+        projectId: null,
+        createdAt: "2026-01-01T10:00:00Z",
+        thumbnailUrl: "https://s3.example.test/tenants/t1/files/thumbnails/abc.webp?X-Amz-Expires=900",
+      },
+    ]),
   getFileLimits: () => Promise.resolve({ maxUploadBytes: 25 * 1024 * 1024, contentTypes: ["application/pdf", "text/plain"] }),
   uploadFile: api.uploadFile,
   getFile: vi.fn(),
@@ -46,7 +57,7 @@ describe("files page", () => {
 
   it("accepts a file within the limit", async () => {
     const user = userEvent.setup();
-    api.uploadFile.mockResolvedValue({ id: 2, name: "small.pdf", size: 2 * MB, contentType: "application/pdf", projectId: null, createdAt: "2026-01-03T10:00:00Z" });
+    api.uploadFile.mockResolvedValue({ id: 2, name: "small.pdf", size: 2 * MB, contentType: "application/pdf", projectId: null, createdAt: "2026-01-03T10:00:00Z", thumbnailUrl: null });
     renderWithIntl(<FilesPage />);
     await screen.findByText("Up to 25 MB per file.");
     await user.upload(screen.getByLabelText("Choose a file to upload"), fileOfSize("small.pdf", 2 * MB));
@@ -56,8 +67,31 @@ describe("files page", () => {
     expect(api.uploadFile).toHaveBeenCalledOnce();
   });
 
+  it("shows an image's thumbnail, small and lazy, and a file icon for anything else", async () => {
+    renderWithIntl(<FilesPage />);
+    const thumbnail = await screen.findByRole("img", { name: "Preview of holiday.jpg" });
+    expect(thumbnail).toHaveAttribute("src", "https://s3.example.test/tenants/t1/files/thumbnails/abc.webp?X-Amz-Expires=900");
+    expect(thumbnail).toHaveAttribute("loading", "lazy");
+    expect(thumbnail).toHaveAttribute("width", "40");
+    expect(thumbnail).toHaveAttribute("height", "40");
+    const imageRow = screen.getByRole("row", { name: /holiday\.jpg/ });
+    expect(within(imageRow).queryByTestId("file-icon")).not.toBeInTheDocument();
+    const pdfRow = screen.getByRole("row", { name: /report\.pdf/ });
+    expect(within(pdfRow).queryByRole("img")).not.toBeInTheDocument();
+    expect(within(pdfRow).getByTestId("file-icon")).toBeInTheDocument();
+    expect(screen.getAllByRole("img")).toHaveLength(1);
+  });
+
+  it("falls back to the file icon when the thumbnail's link no longer loads", async () => {
+    renderWithIntl(<FilesPage />);
+    fireEvent.error(await screen.findByRole("img", { name: "Preview of holiday.jpg" }));
+    expect(screen.queryByRole("img")).not.toBeInTheDocument();
+    expect(within(screen.getByRole("row", { name: /holiday\.jpg/ })).getByTestId("file-icon")).toBeInTheDocument();
+  });
+
   it("in French", async () => {
     renderWithIntl(<FilesPage />, { locale: "fr" });
     expect(await screen.findByText("Jusqu'à 25 Mo par fichier.")).toBeInTheDocument();
+    expect(screen.getByRole("img", { name: "Aperçu de holiday.jpg" })).toBeInTheDocument();
   });
 });

@@ -10,6 +10,45 @@ import type { StoredFile } from "@/lib/api/types";
 import { useAction } from "@/lib/useAction";
 import { useResource } from "@/lib/useResource";
 
+// Fixed size in the name cell, whatever the thumbnail's own shape (at most 256 px a side, WebP).
+const THUMBNAIL_BOX = "flex h-10 w-10 shrink-0 items-center justify-center overflow-hidden rounded bg-slate-50 ring-1 ring-slate-200";
+
+function FileIcon() {
+  return (
+    <svg data-testid="file-icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={1.5} aria-hidden className="h-5 w-5 text-slate-400">
+      <path strokeLinejoin="round" d="M14 3H7a1 1 0 0 0-1 1v16a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1V7l-4-4Z" />
+      <path strokeLinejoin="round" d="M14 3v4h4" />
+    </svg>
+  );
+}
+
+function FileThumbnail({ file }: { file: StoredFile }) {
+  const t = useTranslations("files");
+  // The link is presigned for 15 minutes: one that expired before the browser fetched it (lazy, far down a
+  // long list) falls back to the icon rather than a broken image.
+  const [failed, setFailed] = useState(false);
+  return (
+    <span className={THUMBNAIL_BOX}>
+      {file.thumbnailUrl && !failed ? (
+        // A presigned object-storage URL that expires: next/image would need every bucket origin configured.
+        // eslint-disable-next-line @next/next/no-img-element
+        <img
+          src={file.thumbnailUrl}
+          alt={t("thumbnailAlt", { name: file.name })}
+          width={40}
+          height={40}
+          loading="lazy"
+          decoding="async"
+          onError={() => setFailed(true)}
+          className="h-10 w-10 object-cover"
+        />
+      ) : (
+        <FileIcon />
+      )}
+    </span>
+  );
+}
+
 export default function FilesPage() {
   const t = useTranslations();
   const dates = useDates();
@@ -159,7 +198,13 @@ export default function FilesPage() {
             >
               {list.map((file) => (
                 <tr key={file.id}>
-                  <td className="px-4 py-3 font-medium break-all text-slate-900">{file.name}</td>
+                  <td className="px-4 py-3 font-medium text-slate-900">
+                    <div className="flex items-center gap-3">
+                      {/* Keyed by the link: a fresh one (the list read again) gets another try after a failure. */}
+                      <FileThumbnail key={file.thumbnailUrl ?? "none"} file={file} />
+                      <span className="break-all">{file.name}</span>
+                    </div>
+                  </td>
                   <td className="px-4 py-3 whitespace-nowrap text-slate-700">{dates.bytes(file.size)}</td>
                   <td className="px-4 py-3 text-slate-700">{file.contentType}</td>
                   <td className="px-4 py-3 whitespace-nowrap text-slate-700">{dates.dateTime(file.createdAt)}</td>
