@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import profile, views
+from . import profile, switch, views
 from . import signup as signup_views
 
 auth_public = [
@@ -15,7 +15,14 @@ account = [
     path("tenants/", views.AccountTenantsView.as_view(), name="account-tenants"),
     path("tenants/<uuid:tenant_id>/handoff/", views.HandoffCreateView.as_view(), name="account-tenant-handoff"),
 ]
-me = profile.urlpatterns
+me = [
+    *profile.urlpatterns,
+    path(
+        "organisations/<uuid:tenant_id>/handoff/",
+        switch.OrganisationSwitchView.as_view(),
+        name="me-organisation-handoff",
+    ),
+]
 signup = [
     path("", signup_views.SignupView.as_view(), name="signup"),
     path("check-subdomain/", signup_views.SubdomainCheckView.as_view(), name="signup-check-subdomain"),

@@ -20,7 +20,7 @@ from saas.api.openapi import error_response
 from saas.api.pagination import PageNumberPagination
 from saas.api.parsers import JSONParser
 from saas.api.ratelimit import client_ip, rate_limit
-from shared_apps.accounts.login_codes import LoginCodeInvalidError, login_code_create, login_code_redeem
+from shared_apps.accounts.login_codes import LoginCodeInvalidError, login_code_redeem
 from shared_apps.accounts.mfa import (
     MfaChallengeError,
     mfa_challenge_create,
@@ -43,7 +43,6 @@ from shared_apps.memberships.permissions import IsAccount
 from shared_apps.memberships.selectors import membership_for, tenants_of
 from shared_apps.memberships.sso import sso_login_check
 from tenants.hosts import subdomain_of
-from tenants.models import Tenant
 from tenants.routed import routed_tenant
 from tenants.selectors import tenant_primary_domain, tenant_url
 
@@ -62,6 +61,7 @@ from .serializers import (
     TokenPairSerializer,
     UrlSerializer,
 )
+from .switch import handoff_url
 
 
 class InvalidCredentials(exceptions.APIException):
@@ -383,11 +383,10 @@ class HandoffCreateView(APIView):
 
     permission_classes = (IsAccount,)
 
-    @extend_schema(request=None, responses={200: UrlSerializer}, tags=["account"])
+    @extend_schema(
+        request=None,
+        responses={200: UrlSerializer, 403: error_response(403), 404: error_response(404)},
+        tags=["account"],
+    )
     def post(self, request: Request, tenant_id: str) -> Response:
-        membership = tenants_of(user_id=_user(request).id).filter(tenant_id=tenant_id).first()
-        if membership is None or membership.tenant.status != Tenant.Status.ACTIVE:
-            raise exceptions.NotFound
-        code = login_code_create(user=_user(request), tenant=membership.tenant)
-        host = tenant_primary_domain(tenant=membership.tenant)
-        return Response(UrlSerializer({"url": f"{tenant_url(host=host)}auth/handoff?code={code}"}).data)
+        return Response(UrlSerializer({"url": handoff_url(request, user=_user(request), tenant_id=tenant_id)}).data)

@@ -12,6 +12,8 @@ import { onMfaSetupRequired } from "@/lib/api/client";
 import { getMe, logout } from "@/lib/api/endpoints";
 import type { Me, Permission, Role } from "@/lib/api/types";
 import { useSessionStatus } from "@/lib/auth/session";
+import { Avatar } from "@/features/profile/AvatarSection";
+import { OrganisationSwitcher } from "./OrganisationSwitcher";
 import { assignableRoles } from "./permissions";
 
 interface OrgContextValue {
@@ -133,10 +135,14 @@ export function OrgShell({ children }: { children: ReactNode }) {
       <ImpersonationBanner me={me} onEnd={signOut} />
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3">
-          <Link href="/" className="rounded-sm text-lg font-bold text-slate-900">
-            {me.tenant.name}
-          </Link>
+          <div className="flex min-w-0 items-center gap-3">
+            <Link href="/" className="rounded-sm text-lg font-bold break-words text-slate-900">
+              {me.tenant.name}
+            </Link>
+            <OrganisationSwitcher me={me} />
+          </div>
           <div className="flex items-center gap-3">
+            <Avatar me={me} size="sm" />
             <span className="hidden text-sm text-slate-600 sm:inline">{me.email}</span>
             <LanguageSwitcher />
             <Button variant="secondary" onClick={signOut}>
