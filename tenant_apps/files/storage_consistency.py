@@ -39,8 +39,12 @@ STORAGE_ERRORS: tuple[type[BaseException], ...] = (BotoCoreError, ClientError, O
 # The part of the bucket the kit writes: every organisation's prefix is under it.
 TENANTS_ROOT = "tenants/"
 # Models whose `key` names an object relative to the organisation's storage root. An object under the
-# prefix that none of them names is an orphan.
+# prefix that none of them (nor the organisation's own row, TENANT_KEY_FIELDS) names is an orphan.
 KEY_OWNERS = ("files.File", "exports.Export")
+# The organisation's own keys, on its Tenant row: its logo served and one being resized
+# (shared_apps/memberships/organisation.py). People's avatars are not under any organisation's prefix
+# (`accounts/`, shared_apps/accounts/avatars.py), so no reconciliation here lists, or could delete, them.
+TENANT_KEY_FIELDS = ("logo_key", "logo_source_key")
 
 
 def object_delete(*, tenant: Tenant, key: str) -> None:
@@ -99,7 +103,8 @@ def storage_reconcile(
     export its zip before the export row names it.
     """
     objects = {obj.key: obj for obj in tenant_objects(tenant)}
-    named: set[str] = set()
+    own = Tenant.objects.filter(pk=tenant.pk).values_list(*TENANT_KEY_FIELDS).first() or ()
+    named: set[str] = {key for key in own if key}
     with tenant_context(tenant):
         for label in KEY_OWNERS:
             model = apps.get_model(label)

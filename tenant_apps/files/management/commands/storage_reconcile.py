@@ -19,7 +19,7 @@ LISTED = 20  # keys printed per kind and organisation; the counts are always com
 
 class Command(BaseCommand):
     help = (
-        "Compare organisations' storage prefixes with their file and export rows: report orphan objects "
+        "Compare organisations' storage prefixes with their file and export rows and logo: report orphan objects "
         "(no row names them) and missing objects (a row names a key that is not stored). With --delete, "
         "remove the orphans older than --min-age-hours, only under that organisation's own prefix."
     )
