@@ -11,7 +11,9 @@ const me: Me = {
   fullName: "Ada",
   role: "owner",
   permissions: ["members.manage", "owners.manage", "billing.manage", "audit.read", "exports.manage"],
+  avatarUrl: null,
   tenant: { id: "t-1", name: "Acme", subdomain: "acme" },
+  organisations: [{ id: "t-1", name: "Acme", subdomain: "acme", url: "http://acme.localhost/", role: "owner", current: true }],
   impersonatedBy: null,
   mfaSetupRequired: false,
 };
