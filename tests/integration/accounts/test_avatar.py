@@ -11,7 +11,10 @@ from typing import Any
 import pytest
 import requests
 from django.conf import settings
+from django.core import signing
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.test.client import encode_multipart
 from PIL import Image
 
@@ -245,3 +248,33 @@ def test_the_worker_resizes_replaces_and_removes_the_avatar(
     assert client.get(ME).json()["avatarUrl"] is None
     eventually(lambda: account_keys(acme.user) == [], what="the avatar's objects deleted")
     assert not TaskFailure.objects.filter(task_name__startswith="accounts.avatar").exists()
+
+
+@pytest.fixture
+def filesystem_storage(tmp_path: Any) -> Iterator[Any]:
+    """Development's storage (no bucket): files under a directory, served by /api/v1/downloads/."""
+    backend = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}
+    storages._storages.clear()  # type: ignore[attr-defined]  # built from the settings of the moment
+    with override_settings(STORAGES={**settings.STORAGES, "default": backend}):
+        yield tmp_path
+    storages._storages.clear()  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_in_development_the_avatar_is_served_by_a_signed_download_link(
+    acme: Signup, globex: Signup, filesystem_storage: Any
+) -> None:
+    (filesystem_storage / "accounts" / str(acme.user.pk) / "avatar").mkdir(parents=True)
+    (filesystem_storage / "accounts" / str(acme.user.pk) / "avatar" / "avatar-x.png").write_bytes(image(30, 10))
+    User.objects.filter(pk=acme.user.pk).update(avatar_key=f"{acme.user.pk}/avatar/avatar-x.png")
+    url = api(acme.host, login(acme.host, acme.user.email)["access"]).get(ME).json()["avatarUrl"]
+    assert url.startswith("/api/v1/downloads/?token=")
+    served = api(acme.host).get(url)  # the token is the credential, like a presigned URL
+    assert served.status_code == 200
+    assert served["Content-Disposition"] == 'attachment; filename="avatar.png"'
+    assert Image.open(io.BytesIO(b"".join(served.streaming_content))).size == (30, 10)
+    # A tampered token names nothing; even a validly signed organisation token cannot reach the accounts prefix.
+    assert api(acme.host).get(url[:-2] + "xx").status_code == 404
+    forged = signing.dumps({"t": str(acme.tenant.id), "k": f"../../accounts/{acme.user.pk}/avatar/avatar-x.png",
+                            "n": "a.png"}, salt="tenants.storage.download")  # fmt: skip
+    assert api(acme.host).get(f"/api/v1/downloads/?token={forged}").status_code == 404
