@@ -1,8 +1,8 @@
 """Untrusted images: check that bytes are an image we accept, and make a bounded copy of one.
 
-Used for organisation logos (shared_apps/memberships/organisation.py) and file thumbnails
-(tenant_apps/files/thumbnails.py), meant for avatars too: a floor every app may import. Pillow only;
-nothing here knows about storage.
+Used for organisation logos (shared_apps/memberships/organisation.py), people's avatars
+(shared_apps/accounts/avatars.py) and file thumbnails (tenant_apps/files/thumbnails.py): a floor every app
+may import. Pillow only; nothing here knows about storage.
 
 An upload is judged from its header before any pixel is decoded: a small file can declare a huge canvas
 (a decompression bomb), so the pixel count is bounded here, below Pillow's own global guard, and

@@ -52,7 +52,9 @@ def _avatar_dir(user_id: int) -> str:
 
 
 def _locked(user: User) -> User:
-    return User.objects.select_for_update().get(pk=user.pk)
+    # FOR NO KEY UPDATE: a sign-in or refresh inserting a token (whose foreign key takes KEY SHARE on this row)
+    # is not held up while the avatar changes.
+    return User.objects.select_for_update(no_key=True).get(pk=user.pk)
 
 
 def _objects_delete_enqueue(keys: list[str]) -> None:
@@ -123,7 +125,7 @@ def avatar_resize(*, user_id: int, source_key: str) -> str | None:
         return None
     key = storage.save(f"{_avatar_dir(user_id)}/avatar-{uuid.uuid4().hex}.png", ContentFile(data))
     with transaction.atomic():
-        locked = User.objects.select_for_update().filter(pk=user_id).first()
+        locked = User.objects.select_for_update(no_key=True).filter(pk=user_id).first()
         if locked is None or locked.avatar_source_key != source_key:  # a newer upload or a removal meanwhile
             stale, made = [key, source_key], None
         else:

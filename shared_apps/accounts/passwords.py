@@ -57,7 +57,10 @@ def password_change(
         raise _field_error("new_password", list(exc.messages), "password_weak") from exc
     password_hash = make_password(new_password)  # slow (Argon2id): outside the transaction
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
+        # FOR NO KEY UPDATE, not FOR UPDATE: a refresh racing this holds its token's row and then inserts the
+        # next token, whose foreign key takes KEY SHARE on this row; FOR UPDATE here would wait for that refresh
+        # while the revocation below waits for the refresh's row: a deadlock.
+        locked = User.objects.select_for_update(no_key=True).get(pk=user.pk)
         if locked.password != user.password:  # changed by a parallel request since it was checked above
             raise _incorrect()
         locked.password = password_hash

@@ -18,7 +18,8 @@ def user_name_update(*, user: User, full_name: str, tenant: Tenant | None = None
     """Set the person's name (already trimmed and checked by the caller: not blank, at most 200 characters).
     Saved and audited only when it changes."""
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
+        # NO KEY: sign-ins and refreshes (their tokens' foreign keys take KEY SHARE on this row) go on meanwhile.
+        locked = User.objects.select_for_update(no_key=True).get(pk=user.pk)
         if locked.full_name != full_name:
             audit_record(action="account.name_changed", actor=locked, tenant=tenant, target=locked, ip=ip,
                          extra={"from": locked.full_name, "to": full_name})  # fmt: skip

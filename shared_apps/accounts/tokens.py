@@ -183,7 +183,9 @@ def user_families_revoke(*, user: User, keep: uuid.UUID | str | None = None) -> 
     UPDATE until it finds nothing: a refresh mints its token only after locking a live record of its family;
     if this UPDATE locked that record first, the refresh finds it revoked once this commits; if the refresh
     locked it first, this UPDATE waited for its commit, and the next statement (a fresh snapshot) sees the
-    token it minted."""
+    token it minted. Callers that lock the user's row first must take FOR NO KEY UPDATE (a refresh's insert
+    takes KEY SHARE on it). A refresh presenting a stolen token at this very moment revokes its family's rows
+    in its own order and may deadlock with this; PostgreSQL then aborts one of the two (a 503, retried)."""
     with transaction.atomic():
         now = timezone.now()
         live = RefreshTokenRecord.objects.filter(user=user, revoked_at=None, expires_at__gt=now)

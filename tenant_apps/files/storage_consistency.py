@@ -39,10 +39,12 @@ STORAGE_ERRORS: tuple[type[BaseException], ...] = (BotoCoreError, ClientError, O
 # The part of the bucket the kit writes: every organisation's prefix is under it.
 TENANTS_ROOT = "tenants/"
 # (model, field) pairs whose values name objects relative to the organisation's storage root. An object
-# under the prefix that none of them names is an orphan. A file's thumbnail is an object of its own.
+# under the prefix that none of them (nor the organisation's own row, TENANT_KEY_FIELDS) names is an orphan.
+# A file's thumbnail is an object of its own.
 KEY_FIELDS = (("files.File", "key"), ("files.File", "thumbnail_key"), ("exports.Export", "key"))
-# The organisation's own row (public schema) names objects under its prefix too: the logo served and the
-# original a resize task is working on (shared_apps/memberships/organisation.py).
+# The organisation's own keys, on its Tenant row: its logo served and one being resized
+# (shared_apps/memberships/organisation.py). People's avatars are not under any organisation's prefix
+# (`accounts/`, shared_apps/accounts/avatars.py), so no reconciliation here lists, or could delete, them.
 TENANT_KEY_FIELDS = ("logo_key", "logo_source_key")
 
 
@@ -102,8 +104,8 @@ def storage_reconcile(
     thumbnail task its copy before the row names it, and an export its zip before the export row does.
     """
     objects = {obj.key: obj for obj in tenant_objects(tenant)}
-    # Read now, not from `tenant`: a logo may have changed since that row was loaded.
-    named = {key for key in Tenant.objects.filter(pk=tenant.pk).values_list(*TENANT_KEY_FIELDS).get() if key}
+    own = Tenant.objects.filter(pk=tenant.pk).values_list(*TENANT_KEY_FIELDS).first() or ()
+    named: set[str] = {key for key in own if key}
     with tenant_context(tenant):
         for label, name in KEY_FIELDS:
             model = apps.get_model(label)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import SuspiciousFileOperation
 from django.http import FileResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
@@ -33,6 +34,10 @@ class DownloadView(APIView):
             storage, key, filename = shared
         else:
             raise exceptions.NotFound
-        if not storage.exists(key):
+        try:
+            found = storage.exists(key)
+        except SuspiciousFileOperation:  # a key escaping the storage's root: only a token signed with our key
+            found = False  # could name one, and it names nothing here
+        if not found:
             raise exceptions.NotFound
         return FileResponse(storage.open(key, "rb"), as_attachment=True, filename=filename)

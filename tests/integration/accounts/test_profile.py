@@ -15,6 +15,7 @@ from shared_apps.audit.models import AuditLog
 from shared_apps.memberships.models import Membership
 from shared_apps.memberships.services import membership_create
 from tenants.models import OutboxMessage, Tenant
+from tenants.routing import resolver
 from tests.conftest import Team
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import PUBLIC, api, error, login
@@ -357,3 +358,24 @@ def test_guesses_count_against_the_login_limit(acme: Signup) -> None:
         .status_code
         == 429
     )
+
+
+def test_a_member_held_back_by_require_mfa_reads_me_but_changes_nothing(acme: Signup, team: Team) -> None:
+    token = login(acme.host, team.member.email)["access"]
+    Tenant.objects.filter(pk=acme.tenant.pk).update(require_mfa=True)
+    resolver.clear()  # the update bypassed save(), whose signal would make routing forget the cached row
+    client = api(acme.host, token)
+    me = client.get(ME)
+    assert (me.status_code, me.json()["mfaSetupRequired"]) == (200, True)
+    refused = [
+        _patch(acme.host, token, {"fullName": "New Name"}),
+        _change(acme.host, token, {"currentPassword": PASSWORD, "newPassword": NEW_PASSWORD}),
+        client.get("/api/v1/me/sessions/"),
+        client.post("/api/v1/me/sessions/revoke-all/"),
+        client.delete("/api/v1/me/avatar/"),
+    ]
+    for response in refused:
+        assert response.status_code == 403, response.content
+        assert error(response)["code"] == "mfa_setup_required"
+    member = User.objects.get(pk=team.member.pk)
+    assert (member.full_name, member.check_password(PASSWORD)) == (team.member.full_name, True)

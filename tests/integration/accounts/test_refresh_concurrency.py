@@ -22,7 +22,7 @@ from django.utils import timezone
 from shared_apps.accounts.models import RefreshTokenRecord, User
 from shared_apps.accounts.signup import Signup
 from shared_apps.memberships.models import Membership
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 from tests.helpers import api, error, login
 
 PARALLEL = 5
@@ -161,3 +161,44 @@ def test_parallel_logout_and_grace_refreshes_leave_no_live_token(acme: Signup, p
     assert results[0].status_code == 204
     assert all(r.status_code in (200, 401) for r in results[1:]), results
     assert _live(family) == 0
+
+
+def _person_live_families(person: User) -> set[str]:
+    live = RefreshTokenRecord.objects.filter(user=person, revoked_at=None, expires_at__gt=timezone.now())
+    return {str(family) for family in live.values_list("family", flat=True)}
+
+
+def test_signing_out_everywhere_racing_refreshes_leaves_no_live_token(acme: Signup, person: User) -> None:
+    """Issue 16: `POST /api/v1/me/sessions/revoke-all/` while every other tab refreshes at that moment: a token a
+    refresh mints during the revocation must not survive it."""
+    sessions = [login(acme.host, person.email) for _ in range(PARALLEL)]
+
+    def revoke_all() -> Any:
+        return api(acme.host, sessions[0]["access"]).post("/api/v1/me/sessions/revoke-all/")
+
+    results = _in_parallel([revoke_all] + [_refresh_call(acme.host, s["refresh"]) for s in sessions[1:]])
+    assert results[0].status_code == 204, results[0]
+    assert all(getattr(r, "status_code", None) in (200, 401) for r in results[1:]), results
+    assert _person_live_families(person) == set()
+    for result in results[1:]:
+        if result.status_code == 200:  # refreshed before the revocation: its new token was revoked with it
+            assert _refresh(acme.host, result.json()["refresh"]).status_code == 401
+
+
+def test_a_password_change_racing_refreshes_keeps_only_its_own_session(acme: Signup, person: User) -> None:
+    sessions = [login(acme.host, person.email) for _ in range(PARALLEL)]
+    own = _claims(sessions[0]["refresh"])["fam"]
+
+    def change() -> Any:
+        return api(acme.host, sessions[0]["access"]).post(
+            "/api/v1/me/password/",
+            {"currentPassword": PASSWORD, "newPassword": "another-long-secret-77"},
+            content_type="application/json",
+        )
+
+    calls = [change, _refresh_call(acme.host, sessions[0]["refresh"])]
+    calls += [_refresh_call(acme.host, s["refresh"]) for s in sessions[1:]]
+    results = _in_parallel(calls)
+    assert results[0].status_code == 204, results[0]
+    assert results[1].status_code == 200  # the session making the change goes on
+    assert _person_live_families(person) == {own}

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.utils import timezone
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from shared_apps.accounts.models import RefreshTokenRecord
 from shared_apps.accounts.signup import Signup
@@ -114,6 +114,14 @@ def test_the_list_shows_every_live_session_on_every_host_most_recent_first(
     # Paginated like every list.
     page = api(acme.host, sessions["here"]["access"]).get(SESSIONS, {"pageSize": 1, "page": 2}).json()
     assert (page["count"], [r["id"] for r in page["results"]]) == (4, [family(sessions["globex"])])
+
+
+def test_the_access_token_names_its_session(acme: Signup) -> None:
+    # `current` rests on this: simplejwt copies the refresh token's claims (`fam` included) into the access token.
+    pair = login(acme.host, acme.user.email)
+    assert AccessToken(pair["access"])["fam"] == family(pair)
+    refreshed = refresh(acme.host, pair).json()
+    assert AccessToken(refreshed["access"])["fam"] == family(pair)
 
 
 def test_each_person_sees_only_their_own_sessions(

@@ -356,6 +356,7 @@ def test_me_describes_the_member_and_the_organisation(acme: Signup) -> None:
         "id": acme.user.id,
         "email": acme.user.email,
         "fullName": "",
+        "avatarUrl": None,
         "role": "owner",
         "permissions": [
             "members.manage",
@@ -367,6 +368,16 @@ def test_me_describes_the_member_and_the_organisation(acme: Signup) -> None:
             "organisation.security",
         ],
         "tenant": {"id": str(acme.tenant.id), "name": "Acme", "subdomain": "acme"},
+        "organisations": [
+            {
+                "id": str(acme.tenant.id),
+                "name": "Acme",
+                "subdomain": "acme",
+                "url": "http://acme.localhost/",
+                "role": "owner",
+                "current": True,
+            }
+        ],
         "impersonatedBy": None,
         "mfaSetupRequired": False,
     }

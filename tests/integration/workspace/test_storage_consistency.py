@@ -384,3 +384,25 @@ def test_reconcile_errors_say_what_to_do(acme: Signup, bucket: str) -> None:
     ):
         _reconcile("--tenant", "acme")
     storages._storages.clear()  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_reconcile_keeps_the_organisations_logo_and_never_lists_the_peoples_avatars(
+    acme: Signup, bucket: str, scene: dict[str, str]
+) -> None:
+    """The logo's keys are named by the organisation's own row, not by a file or export: they are not orphans.
+    Avatars are under the shared `accounts/` prefix, which no organisation's reconciliation lists."""
+    a = f"tenants/{acme.tenant.id}/"
+    logo = _put(bucket, a + "organisation/logo/logo-aaaa.png")
+    logo_source = _put(bucket, a + "organisation/logo/original-bbbb.png")
+    Tenant.objects.filter(pk=acme.tenant.pk).update(
+        logo_key="organisation/logo/logo-aaaa.png", logo_source_key="organisation/logo/original-bbbb.png"
+    )
+    avatar = _put(bucket, f"accounts/{acme.user.pk}/avatar/avatar-cccc.png")
+    old_logo = _put(bucket, a + "organisation/logo/logo-dddd.png")  # replaced, its deletion lost: an orphan
+    output = _reconcile("--min-age-hours", "0", "--delete")
+    assert f"[1/2] acme (tenants/{acme.tenant.id}/): 6 objects, 5 rows, 2 orphans, 1 missing" in output
+    assert "avatar" not in output
+    kept = sorted(v for k, v in scene.items() if k not in ("orphan", "globex_orphan"))
+    assert _keys(bucket) == sorted([*kept, logo, logo_source, avatar])
+    assert old_logo not in _keys(bucket)

@@ -24,7 +24,9 @@ const ME = {
   fullName: "Ada",
   role: "member",
   permissions: [],
+  avatarUrl: null,
   tenant: { id: "t1", name: "Acme", subdomain: "acme" },
+  organisations: [{ id: "t1", name: "Acme", subdomain: "acme", url: "http://acme.localhost/", role: "member", current: true }],
   impersonatedBy: null,
   mfaSetupRequired: false,
 };

@@ -9,11 +9,11 @@ const me: Me = {
   id: 7,
   email: "ada@acme.test",
   fullName: "Ada",
-  avatarUrl: null,
   role: "owner",
   permissions: ["members.manage", "owners.manage", "billing.manage", "audit.read", "exports.manage"],
+  avatarUrl: null,
   tenant: { id: "t-1", name: "Acme", subdomain: "acme" },
-  organisations: [{ id: "t-1", name: "Acme", subdomain: "acme", url: "http://acme.localhost:3000/", role: "owner", current: true }],
+  organisations: [{ id: "t-1", name: "Acme", subdomain: "acme", url: "http://acme.localhost/", role: "owner", current: true }],
   impersonatedBy: null,
   mfaSetupRequired: false,
 };

@@ -36,7 +36,11 @@ function me(permissions: Permission[], name = "Acme") {
     fullName: "Ada",
     role: permissions.length ? "owner" : "member",
     permissions,
+    avatarUrl: null,
     tenant: { id: "t1", name, subdomain: "acme" },
+    organisations: [
+      { id: "t1", name, subdomain: "acme", url: "http://acme.localhost/", role: permissions.length ? "owner" : "member", current: true },
+    ],
     impersonatedBy: null,
     mfaSetupRequired: false,
   };
