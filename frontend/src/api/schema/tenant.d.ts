@@ -422,6 +422,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/organisations/{tenantId}/handoff/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A one-time link into another of one's organisations
+         * @description From one organisation to another of the same person's, signed in (not while impersonating).
+         */
+        post: operations["v1MeOrganisationsHandoffCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/password/": {
         parameters: {
             query?: never;
@@ -4314,6 +4334,121 @@ export interface operations {
             };
             /** @description No representation matches the Accept header (`not_acceptable`). */
             406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`, `throttled`); Retry-After says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description A bug on our side (`error`); never details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+            /** @description A dependency is down (`database_unavailable`, `storage_unavailable`, `payment_provider_unavailable`, `cache_unavailable`, `broker_unavailable`, `mail_unavailable`, ...); Retry-After says when to try again when that is known. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+        };
+    };
+    v1MeOrganisationsHandoffCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Url"];
+                };
+            };
+            /** @description Not authenticated, or the token is not valid on this host (`not_authenticated`, `authentication_failed`, `token_not_valid`, `invalid_credentials`, ...). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed (`permission_denied`, `tenant_suspended`, `email_not_verified`, ...). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No such object, or one of another organisation (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The method is not allowed on this path (`method_not_allowed`). */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No representation matches the Accept header (`not_acceptable`). */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The request body is over the limit (`request_too_large`). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
