@@ -73,6 +73,11 @@ ACCOUNT_RATE_LIMITS = {
 # ours (POST /api/v1/auth/mfa/, shared_apps/accounts/mfa.py). Passkeys (WebAuthn) as a second factor: the
 # relying party id is the request's host, so a passkey added on one organisation's host works there only.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Passkeys as a passwordless login too: a passkey added with `passwordless` (allauth's creation options with
+# `?passwordless`: a discoverable credential, user verification required) signs in alone through the kit's
+# POST /api/v1/auth/passkey/ (shared_apps/accounts/passkey_login.py; allauth's own session-based passkey
+# login endpoint is not mounted). allauth's config says so (`mfa.passkey_login_enabled`).
+MFA_PASSKEY_LOGIN_ENABLED = True
 # Shown in the authenticator app next to the account's email (same name as in shared_apps.accounts.adapters).
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="SaaS Kit")
 

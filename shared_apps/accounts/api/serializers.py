@@ -93,6 +93,21 @@ class MfaWebAuthnOptionsSerializer(serializers.Serializer):
     )
 
 
+class PasskeyLoginInputSerializer(serializers.Serializer):
+    credential = serializers.DictField(
+        help_text="The PublicKeyCredential of navigator.credentials.get() with the options of "
+        "`POST /api/v1/auth/passkey/options/`, as JSON (WebAuthn's toJSON(): base64url fields, keys as is)."
+    )
+
+
+class PasskeyLoginOptionsSerializer(serializers.Serializer):
+    request_options = serializers.DictField(
+        help_text="WebAuthn's PublicKeyCredentialRequestOptions as JSON (`{publicKey: {challenge, rpId, "
+        'userVerification: "required"}}`, base64url, no allowCredentials: the browser offers this host\'s '
+        "passkeys), for navigator.credentials.get(). The challenge works once, on this host, for 5 minutes."
+    )
+
+
 class MeSerializer(UserSerializer):
     role = StrictCharField()
     # What this role may do here (shared_apps.memberships.actions): clients show and hide by it.
