@@ -1,7 +1,8 @@
-"""Passwordless sign-in with a passkey (allauth.mfa's WebAuthn authenticators, MFA_PASSKEY_LOGIN_ENABLED).
+"""Passwordless sign-in with a passkey (allauth.mfa's WebAuthn authenticators).
 
-allauth's own passkey login (/_allauth/.../auth/webauthn/login) keeps its WebAuthn state in a session and ends
-with an allauth session; the kit's logins end with its tenant-bound JWTs (POST /api/v1/auth/passkey/, the
+allauth's own passkey login (MFA_PASSKEY_LOGIN_ENABLED, /_allauth/.../auth/webauthn/login) keeps its WebAuthn
+state in a session and ends with an allauth session, so it is not mounted; the kit's logins end with its
+tenant-bound JWTs (POST /api/v1/auth/passkey/, the
 view checks membership and SSO like the password login). The ceremony is allauth's: its relying party (this
 request's host, so a passkey works on the host it was added on only), its user handle (the account's id) and
 its stored credentials, checked by fido2:

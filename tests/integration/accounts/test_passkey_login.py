@@ -290,18 +290,42 @@ def test_options_and_assertions_count_against_the_login_limit(team: Team) -> Non
     assert options(REMOTE_ADDR="198.51.100.41").status_code == 200
 
 
-def test_a_passkey_added_in_the_profile_for_passwordless_sign_in_signs_in(team: Team) -> None:
-    """The profile's flow (allauth's endpoints): creation options with `?passwordless` ask for a discoverable,
-    verified credential; the passkey then signs in alone."""
-    EmailAddress.objects.update_or_create(
-        user=team.member, email=team.member.email, defaults={"verified": True, "primary": True}
-    )
+def _profile_session(user: User) -> dict[str, Any]:
+    """The profile's allauth session, reauthenticated (what adding a passkey asks first)."""
+    EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
     client = api(ACME)
     signed_in = client.post(
-        f"{ALLAUTH}/auth/login", {"email": team.member.email, "password": PASSWORD}, content_type="application/json"
+        f"{ALLAUTH}/auth/login", {"email": user.email, "password": PASSWORD}, content_type="application/json"
     )
     session = {"HTTP_X_SESSION_TOKEN": signed_in.json()["meta"]["session_token"]}
     client.post(f"{ALLAUTH}/auth/reauthenticate", {"password": PASSWORD}, content_type="application/json", **session)
+    return session
+
+
+def test_a_passwordless_passkey_must_verify_the_person_when_added(team: Team) -> None:
+    session = _profile_session(team.member)
+    client = api(ACME)
+    public_key = client.get(f"{ALLAUTH}/account/authenticators/webauthn?passwordless", **session).json()["data"][
+        "creation_options"
+    ]["publicKey"]
+    key = SoftAuthenticator(ACME, passwordless=True)
+
+    added = client.post(
+        f"{ALLAUTH}/account/authenticators/webauthn",
+        {"name": "Key", "credential": key.register(public_key["challenge"], verified=False), "passwordless": True},
+        content_type="application/json",
+        **session,
+    )
+
+    assert (added.status_code, [e["code"] for e in added.json()["errors"]]) == (400, ["incorrect_code"])
+    assert not Authenticator.objects.filter(user=team.member).exists()
+
+
+def test_a_passkey_added_in_the_profile_for_passwordless_sign_in_signs_in(team: Team) -> None:
+    """The profile's flow (allauth's endpoints): creation options with `?passwordless` ask for a discoverable,
+    verified credential; the passkey then signs in alone."""
+    session = _profile_session(team.member)
+    client = api(ACME)
     created = client.get(f"{ALLAUTH}/account/authenticators/webauthn?passwordless", **session)
     assert created.status_code == 200, created.content
     public_key = created.json()["data"]["creation_options"]["publicKey"]

@@ -52,11 +52,13 @@ class SoftAuthenticator:
     def _rp_hash(self, rp_id: str | None = None) -> bytes:
         return hashlib.sha256((rp_id or self.rp_id).encode()).digest()
 
-    def register(self, challenge: str, origin: str | None = None) -> dict[str, Any]:
-        """The PublicKeyCredential of navigator.credentials.create(), as JSON (what the frontend posts)."""
+    def register(self, challenge: str, origin: str | None = None, *, verified: bool = True) -> dict[str, Any]:
+        """The PublicKeyCredential of navigator.credentials.create(), as JSON (what the frontend posts).
+        `verified` False: a key that only saw the person present (no PIN, no biometrics)."""
         public_key = ES256.from_cryptography_key(self.key.public_key())
         attested = AttestedCredentialData.create(b"\0" * 16, self.credential_id, public_key)
-        auth_data = AuthenticatorData.create(self._rp_hash(), FLAGS.UP | FLAGS.UV | FLAGS.AT, 0, attested)
+        flags = FLAGS.UP | FLAGS.UV | FLAGS.AT if verified else FLAGS.UP | FLAGS.AT
+        auth_data = AuthenticatorData.create(self._rp_hash(), flags, 0, attested)
         client_data = CollectedClientData.create(
             type="webauthn.create", challenge=challenge, origin=origin or f"http://{self.rp_id}"
         )
