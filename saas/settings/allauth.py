@@ -73,6 +73,11 @@ ACCOUNT_RATE_LIMITS = {
 # ours (POST /api/v1/auth/mfa/, shared_apps/accounts/mfa.py). Passkeys (WebAuthn) as a second factor: the
 # relying party id is the request's host, so a passkey added on one organisation's host works there only.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Passkeys as a passwordless login too: a passkey added with `passwordless` (allauth's creation options with
+# `?passwordless`: a discoverable credential, user verification required) signs in alone through the kit's
+# POST /api/v1/auth/passkey/ (shared_apps/accounts/passkey_login.py), which ends with the kit's tokens.
+# MFA_PASSKEY_LOGIN_ENABLED stays off: it turns on allauth's own session-based passkey login, which is not
+# mounted here (saas/urls_allauth.py) and would be advertised in allauth's `flows` all the same.
 # Shown in the authenticator app next to the account's email (same name as in shared_apps.accounts.adapters).
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="SaaS Kit")
 

@@ -22,6 +22,18 @@ whichever organisation host the flow started on. The flow:
    goes to `/account`. A refusal lands on the target host's `callback_url` with `?error=<code>`. An account
    with MFA gets the kit's second step (`mfa_challenge_create`): `/login?mfaToken=...&methods=...` on its host.
 
+Accepting an invitation (accept-invite's provider buttons): the form post also carries the invitation's
+`invitation` token. The redirect endpoint checks it is pending on this organisation (else straight back to the
+page with `?error=invitation_invalid`) and signs its flow key (memberships' invitation_flow_key: the token's
+hash, never the token) into the start state; it rides in allauth's state as STATE_INVITATION. On return the
+adapter accepts iff an address the provider gives equals the invited email AND the provider marks it verified
+(`invitation_email_mismatch`, `invitation_email_unverified`), as the account that address signs in as (an
+existing one, or a new one made in the same transaction as its membership; an address that is another
+account's: `email_taken`). Seats, once-only and `already_member` are the password acceptance's rules
+(invitation_accept_verified); audited `invitation.accepted` with `via`; where the organisation enforces its
+SSO, only its SSO accepts a non-owner's invitation (`sso_required`). The flow then ends like any other: the
+handoff to the organisation's host, signed in (or its MFA step).
+
 allauth's token flow (POST /_allauth/app/v1/auth/provider/token) runs on the organisation's host itself: the
 same adapter refuses non-members with 401, and `KitTokenStrategy` adds the kit's tenant-bound JWTs to `meta`
 (an account with MFA gets allauth's own `mfa_authenticate` step first, /auth/2fa/authenticate). Connecting a
@@ -39,7 +51,7 @@ import secrets
 from dataclasses import dataclass
 from functools import wraps
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlencode, urlsplit
 
 import requests
@@ -67,6 +79,7 @@ from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseBase, HttpResponseRedirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from saas.api.errors import error_body, error_response
@@ -84,6 +97,9 @@ from .mfa import mfa_challenge_create, mfa_enabled
 from .models import User, normalise_email
 from .tokens import token_pair_issue
 
+if TYPE_CHECKING:
+    from shared_apps.memberships.models import Invitation
+
 # A started flow must reach the provider within this many seconds (the provider's own step has allauth's
 # state TTL, 10 minutes, on top).
 START_MAX_AGE = 600
@@ -93,6 +109,9 @@ _FINISH_SALT = "shared_apps.accounts.social.finish"
 _SESSION_NONCE = "kit_social_nonce"
 # The key of allauth's state dict (kept in the public host's session) that names where the flow returns.
 STATE_TARGET = "kit_target"
+# ... and, for a flow started on accept-invite, which invitation it accepts (memberships' flow key: the
+# pending invitation's token hash, never the token).
+STATE_INVITATION = "kit_invitation"
 # Error codes passed on to the login page; anything else allauth reports is shown as `unknown`.
 _ERROR_CODE = re.compile(r"^[a-z_]{1,40}\Z")
 
@@ -260,8 +279,43 @@ class RedirectToProviderView(AllauthRedirectToProviderView):
                 param="callback_url",
                 status=HTTPStatus.BAD_REQUEST,
             )
-        state = signing.dumps({"p": provider.sub_id, "r": target.as_state()}, salt=_START_SALT)
+        start: dict[str, Any] = {"p": provider.sub_id, "r": target.as_state()}
+        token = request.POST.get("invitation")
+        if token:
+            # Started from accept-invite: the invitation must be pending here now (and is checked again, and
+            # accepted, when the provider has answered: SocialAccountAdapter._accept_invitation).
+            limited = _invitation_limited(request)
+            if limited is not None:
+                return limited
+            key = _invitation_key(target, token)
+            if key is None:
+                return _error_redirect(target, "invitation_invalid")
+            start["i"] = key
+        state = signing.dumps(start, salt=_START_SALT)
         return HttpResponseRedirect(_public_url("/accounts/social/start/?" + urlencode({"state": state})))
+
+
+def _invitation_limited(request: HttpRequest) -> HttpResponse | None:
+    """The per-address limit of accepting invitations by password (scope `invitation_accept_ip`)."""
+    try:
+        rate_limit("invitation_accept_ip", client_ip(request))
+    except (RateLimited, RateLimitUnavailable) as exc:
+        return error_response(exc)
+    return None
+
+
+def _invitation_key(target: Target, token: str) -> str | None:
+    """The flow key of the pending invitation `token` opens on the target's organisation, or None."""
+    from shared_apps.memberships.invitations import invitation_flow_key
+    from shared_apps.memberships.models import Invitation
+
+    tenant = target.tenant()
+    if tenant is None:
+        return None  # the public host has no invitations
+    try:
+        return invitation_flow_key(tenant=tenant, token=token)
+    except Invitation.DoesNotExist:
+        return None
 
 
 def _tenant_id(tenant: Tenant | None) -> str | None:
@@ -292,13 +346,19 @@ def social_start(request: HttpRequest) -> HttpResponse:
     sso_tenant = _sso_tenant_id(provider.sub_id)
     if sso_tenant is not None and sso_tenant != target.tenant_id:
         return _refused_page("This sign-in link is not valid.")
+    invitation = payload.get("i")
+    if invitation is not None and (not isinstance(invitation, str) or target.tenant_id is None):
+        return _refused_page("This sign-in link is not valid.")
+    extra_state: dict[str, Any] = {STATE_TARGET: target.as_state()}
+    if invitation is not None:
+        extra_state[STATE_INVITATION] = invitation
     nonce = secrets.token_urlsafe(16)
     request.session[_SESSION_NONCE] = nonce
     finish = signing.dumps({"n": nonce, "r": target.as_state()}, salt=_FINISH_SALT)
     next_url = _public_url("/accounts/social/finish/?" + urlencode({"state": finish}))
     try:
         response: HttpResponse = provider.redirect(
-            request, AuthProcess.LOGIN, next_url=next_url, headless=True, **{STATE_TARGET: target.as_state()}
+            request, AuthProcess.LOGIN, next_url=next_url, headless=True, **extra_state
         )
     except (requests.RequestException, OAuth2Error):  # an OpenID Connect provider's discovery document
         return _provider_unavailable()
@@ -401,16 +461,120 @@ def _auto_join_tenant(request: HttpRequest, sociallogin: SocialLogin) -> Tenant 
     return tenant if _auto_join_email(tenant, sociallogin) is not None else None
 
 
+class _InvitationRefusedError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _flow_invitation(sociallogin: SocialLogin) -> tuple[Tenant, Invitation] | None:
+    """For a flow started on accept-invite (STATE_INVITATION): the organisation and its invitation, still
+    pending, once the provider vouched for the invited address: an address the provider gives that equals
+    the invitation's email and that it marks verified. None for any other flow. _InvitationRefusedError:
+    `invitation_invalid` (used, revoked, expired, resent, another organisation's), `invitation_email_mismatch`
+    (no address of the provider is the invited one), `invitation_email_unverified` (it is, unverified)."""
+    from shared_apps.memberships.invitations import invitation_by_flow_key
+    from shared_apps.memberships.models import Invitation
+
+    key = sociallogin.state.get(STATE_INVITATION)
+    if key is None:
+        return None
+    try:
+        target = _state_target(sociallogin)
+        tenant = target.tenant() if target is not None else None
+        if tenant is None or not isinstance(key, str):
+            raise Invitation.DoesNotExist
+        invitation = invitation_by_flow_key(tenant=tenant, key=key)
+    except (Invitation.DoesNotExist, ValidationError):
+        raise _InvitationRefusedError(
+            "invitation_invalid", _("This invitation is no longer valid. Ask for a new one.")
+        ) from None
+    matching = [a for a in sociallogin.email_addresses if normalise_email(a.email or "") == invitation.email]
+    if not matching:
+        raise _InvitationRefusedError(
+            "invitation_email_mismatch",
+            _("This invitation is for another email address than the one the sign-in provider gave."),
+        )
+    if not any(address.verified for address in matching):
+        raise _InvitationRefusedError(
+            "invitation_email_unverified",
+            _("The sign-in provider has not verified the invited email address. Verify it there, or use a password."),
+        )
+    return tenant, invitation
+
+
+def _first_code(exc: ValidationError) -> str:
+    """The code of a service's ValidationError, whether it names a field (already_member) or not (seats)."""
+    errors = [e for es in exc.error_dict.values() for e in es] if hasattr(exc, "error_dict") else exc.error_list
+    return next((str(e.code) for e in errors if e.code), "invitation_invalid")
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Who a provider login may sign in as, and where."""
 
-    def _refuse(self, request: HttpRequest, code: str, message: str) -> None:
+    def _refuse(self, request: HttpRequest, code: str, message: str) -> NoReturn:
         if is_headless_request(request):
             # allauth's token flow: the same 401 for "no account" and "not a member" (nothing to enumerate).
             status = HTTPStatus.BAD_REQUEST if code == "email_taken" else HTTPStatus.UNAUTHORIZED
             raise ImmediateHttpResponse(_allauth_error(request, code=code, message=message, param=None, status=status))
         # The redirect flow: allauth sends the browser to the flow's next URL with ?error=<code>.
         raise ValidationError(message, code=code)
+
+    def _invitation_refuse(self, request: HttpRequest, exc: _InvitationRefusedError) -> NoReturn:
+        self._refuse(request, exc.code, exc.message)
+
+    def _accept_invitation(self, request: HttpRequest, sociallogin: SocialLogin, tenant: Tenant, user: User) -> None:
+        """The invitation consumed (exactly once: memberships locks it) and `user` a member; refused
+        otherwise with the service's code (`already_member`, `seat_limit_reached`, `invitation_invalid`)."""
+        from shared_apps.memberships.invitations import invitation_accept_verified
+        from shared_apps.memberships.models import Invitation
+
+        key = str(sociallogin.state.get(STATE_INVITATION))
+        try:
+            membership = invitation_accept_verified(
+                tenant=tenant, key=key, user=user, via=sociallogin.provider.sub_id, ip=client_ip(request) or None
+            )
+        except Invitation.DoesNotExist:
+            self._refuse(request, "invitation_invalid", _("This invitation is no longer valid. Ask for a new one."))
+        except ValidationError as exc:
+            self._refuse(request, _first_code(exc), " ".join(exc.messages))
+        self._sso_check(request, tenant, membership, sociallogin)
+
+    def _invitation_login(
+        self, request: HttpRequest, sociallogin: SocialLogin, tenant: Tenant, invitation: Invitation
+    ) -> None:
+        """A provider login started from accept-invite: the person it signs in as joins by the invitation.
+        An existing account joins here; for a new one allauth signs up (is_open_for_signup) and save_user
+        joins it in the same transaction."""
+        from shared_apps.memberships.invitations import invited_account
+        from shared_apps.memberships.models import Membership as MembershipModel
+        from shared_apps.memberships.sso import SsoRequiredError, provider_id_for, sso_enforced
+
+        if (
+            invitation.role != MembershipModel.Role.OWNER
+            and sociallogin.provider.sub_id != provider_id_for(tenant)
+            and sso_enforced(tenant)
+        ):
+            # The member it would make could not sign in this way: nothing is consumed, the SSO is the way in.
+            self._refuse(request, "sso_required", str(SsoRequiredError.default_detail))
+        expected = invited_account(email=invitation.email)
+        taken = _("An account already uses this email address. Sign in to it first, then connect this provider.")
+        if not sociallogin.is_existing:
+            if expected is not None:
+                # The invited address is an account's that this provider is not connected to (nor its login):
+                # that account accepts with its password.
+                self._refuse(request, "email_taken", taken)
+            assert sociallogin.user is not None
+            sociallogin.user.email = invitation.email  # the new account's login is the invited address
+            return
+        user = sociallogin.user
+        assert isinstance(user, User)
+        if expected is not None and expected.pk != user.pk:
+            self._refuse(request, "email_taken", taken)
+        if not user.is_active:
+            self._refuse(request, "invitation_invalid", _("This invitation is no longer valid. Ask for a new one."))
+        self._accept_invitation(request, sociallogin, tenant, user)
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         if sociallogin.state.get("process") == AuthProcess.CONNECT:
@@ -423,6 +587,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             # An organisation's own IdP vouches for people on that organisation's host only: never for an
             # account on the public host or elsewhere (its owner controls what it asserts).
             self._refuse(request, "not_a_member", "You are not a member of this organisation.")
+        try:
+            invited = _flow_invitation(sociallogin)
+        except _InvitationRefusedError as exc:
+            self._invitation_refuse(request, exc)
+        if invited is not None:
+            self._invitation_login(request, sociallogin, *invited)
+            return
         auto_join = _auto_join_email(tenant, sociallogin) if sso_tenant is not None else None
         if not sociallogin.is_existing:
             if organisation and auto_join is None:
@@ -470,7 +641,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         """A provider creates an account on the public host (joining no organisation), or, for an
-        organisation's own SSO with autoJoin, for a verified address in its domains (joining it)."""
+        organisation's own SSO with autoJoin, for a verified address in its domains (joining it), or by an
+        invitation whose address the provider verified (joining by it)."""
+        if sociallogin.state.get(STATE_INVITATION) is not None:
+            try:
+                return _flow_invitation(sociallogin) is not None
+            except _InvitationRefusedError:
+                return False
         if _auto_join_tenant(request, sociallogin) is not None:
             return True
         if routed_tenant(request) is not None:
@@ -479,6 +656,18 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return target is None or (isinstance(target, dict) and not target.get("t"))
 
     def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> AbstractBaseUser:
+        if sociallogin.state.get(STATE_INVITATION) is not None:
+            # The account and its membership together or neither: a refused acceptance leaves no account.
+            with transaction.atomic():
+                try:
+                    invited = _flow_invitation(sociallogin)
+                except _InvitationRefusedError as exc:
+                    self._invitation_refuse(request, exc)
+                assert invited is not None
+                user = super().save_user(request, sociallogin, form)
+                assert isinstance(user, User)
+                self._accept_invitation(request, sociallogin, invited[0], user)
+            return user
         tenant = _auto_join_tenant(request, sociallogin)
         if tenant is None:
             return super().save_user(request, sociallogin, form)
@@ -499,7 +688,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         except ValidationError as exc:
             # The plan's seats are taken: the person is told, and nothing is created.
             self._refuse(request, "seat_limit_reached", " ".join(exc.messages))
-            raise  # _refuse always raises
 
     def authenticate_by_email(self, sociallogin: SocialLogin) -> tuple[AbstractBaseUser, str] | None:
         """A verified provider email signs in only as the account whose login it is (as a password does),

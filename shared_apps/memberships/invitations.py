@@ -218,6 +218,45 @@ def invitation_accept(*, tenant: Tenant, token: str, password: str, full_name: s
             raise ValidationError({"password": exc.error_list}) from exc
         password_hash = make_password(password)
 
+    return _accept(tenant=tenant, invitation=invitation, user=user, password_hash=password_hash, full_name=full_name)
+
+
+def invitation_flow_key(*, tenant: Tenant, token: str) -> str:
+    """What a provider sign-in started from accept-invite carries in its signed state instead of the token:
+    the pending invitation's token hash (the token itself stays out of URLs and sessions). DoesNotExist like
+    invitation_by_token. A resend issues a new token, so a flow started with the old one no longer matches."""
+    return invitation_by_token(tenant=tenant, token=token).token_hash
+
+
+def invitation_by_flow_key(*, tenant: Tenant, key: str) -> Invitation:
+    """The pending invitation of this organisation that `key` (invitation_flow_key) names; DoesNotExist for
+    anything else (used, revoked, expired, resent since, or another organisation's)."""
+    if not isinstance(key, str) or len(key) != 64:
+        raise Invitation.DoesNotExist
+    return invitation_list(tenant=tenant).get(token_hash=key)
+
+
+def invitation_accept_verified(*, tenant: Tenant, key: str, user: User, via: str, ip: str | None = None) -> Membership:
+    """Join as `user`, whom a sign-in provider vouches for: it verified an address equal to the invitation's
+    email (the caller checks that, shared_apps.accounts.social), so no password is asked. The same rules as
+    invitation_accept: once, while pending, seats under the tenant lock, `already_member`; audited
+    `invitation.accepted` with `via` (the provider id)."""
+    invitation = invitation_by_flow_key(tenant=tenant, key=key)
+    return _accept(tenant=tenant, invitation=invitation, user=user, extra={"via": via}, ip=ip)
+
+
+def _accept(
+    *,
+    tenant: Tenant,
+    invitation: Invitation,
+    user: User | None,
+    password_hash: str = "",
+    full_name: str = "",
+    extra: dict[str, str] | None = None,
+    ip: str | None = None,
+) -> Membership:
+    """The invitation consumed and the membership made, together or neither. `user` None: the account is
+    created for the invited email (with `password_hash`)."""
     with unique_conflicts_as_field_errors(), transaction.atomic():
         _lock_tenant(tenant)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -242,7 +281,7 @@ def invitation_accept(*, tenant: Tenant, token: str, password: str, full_name: s
             membership.refresh_from_db()
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
-        audit_record(action="invitation.accepted", actor=user, tenant=tenant, target=invitation)
+        audit_record(action="invitation.accepted", actor=user, tenant=tenant, target=invitation, ip=ip, extra=extra)
         _email_verified(user=user, email=invitation.email)
     return membership
 

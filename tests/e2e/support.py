@@ -121,4 +121,4 @@ def sign_in(page: Page, site: Site, *, subdomain: str, email: str, password: str
     page.goto(f"{site.org_url(subdomain)}/login")
     wait_hydrated(page.get_by_label("Email")).fill(email)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()

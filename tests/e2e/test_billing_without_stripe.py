@@ -123,5 +123,5 @@ def test_a_wrong_password_on_the_public_site_says_so(live_db: None, site: Site, 
     page.goto(f"{site.public_url}/login")
     wait_hydrated(page.get_by_label("Email")).fill("nobody@example.test")
     page.get_by_label("Password", exact=True).fill("not-the-password-1")
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.locator("form").get_by_role("alert")).to_have_text("Wrong email or password.")

@@ -147,7 +147,7 @@ def test_totp_setup_in_the_profile_then_sign_in_with_a_code(
         public.goto(f"{site.public_url}/login")
         wait_hydrated(public.get_by_label("Email")).fill(email)
         public.get_by_label("Password", exact=True).fill(PASSWORD)
-        public.get_by_role("button", name="Sign in").click()
+        public.get_by_role("button", name="Sign in", exact=True).click()
         step = public.get_by_role("form", name="Two-factor authentication")
         step.get_by_role("button", name="Use a recovery code instead").click()
         step.get_by_label("Recovery code").fill(codes[0])

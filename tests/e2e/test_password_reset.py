@@ -34,7 +34,7 @@ def sign_in_on_public_host(page: Page, *, email: str, password: str) -> None:
     """Fills the public host's account sign-in form (already open) and submits it; the caller checks the outcome."""
     wait_hydrated(page.get_by_label("Email")).fill(email)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def test_password_reset_on_the_public_host(live_db: None, site: Site, new_page: Callable[[], Page]) -> None:

@@ -105,6 +105,21 @@ class MeOrganisationSerializer(TenantBriefSerializer):
     current = serializers.BooleanField(help_text="The organisation of this host (exactly one is).")
 
 
+class PasskeyLoginInputSerializer(serializers.Serializer):
+    credential = serializers.DictField(
+        help_text="The PublicKeyCredential of navigator.credentials.get() with the options of "
+        "`POST /api/v1/auth/passkey/options/`, as JSON (WebAuthn's toJSON(): base64url fields, keys as is)."
+    )
+
+
+class PasskeyLoginOptionsSerializer(serializers.Serializer):
+    request_options = serializers.DictField(
+        help_text="WebAuthn's PublicKeyCredentialRequestOptions as JSON (`{publicKey: {challenge, rpId, "
+        'userVerification: "required"}}`, base64url, no allowCredentials: the browser offers this host\'s '
+        "passkeys), for navigator.credentials.get(). The challenge works once, on this host, for 5 minutes."
+    )
+
+
 class MeSerializer(UserSerializer):
     avatar_url = StrictCharField(
         allow_null=True,

@@ -9,6 +9,8 @@ auth_public = [
     path("logout/", views.LogoutView.as_view(), name="auth-logout"),
     path("mfa/", views.MfaView.as_view(), name="auth-mfa"),
     path("mfa/webauthn/options/", views.MfaWebAuthnOptionsView.as_view(), name="auth-mfa-webauthn-options"),
+    path("passkey/", views.PasskeyLoginView.as_view(), name="auth-passkey"),
+    path("passkey/options/", views.PasskeyLoginOptionsView.as_view(), name="auth-passkey-options"),
 ]
 auth_tenant = [*auth_public, path("handoff/", views.HandoffRedeemView.as_view(), name="auth-handoff")]
 account = [

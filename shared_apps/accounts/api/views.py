@@ -29,6 +29,7 @@ from shared_apps.accounts.mfa import (
     mfa_webauthn_options,
 )
 from shared_apps.accounts.models import LoginCode, User, normalise_email
+from shared_apps.accounts.passkey_login import PasskeyLoginError, passkey_login_options, passkey_login_verify
 from shared_apps.accounts.signals import RefreshRefusedError, handoff_redeemed
 from shared_apps.accounts.signup import tenant_create
 from shared_apps.accounts.tokens import (
@@ -38,6 +39,7 @@ from shared_apps.accounts.tokens import (
     token_pair_issue,
     token_refresh,
 )
+from shared_apps.audit.services import audit_record
 from shared_apps.memberships.models import Membership
 from shared_apps.memberships.permissions import IsAccount
 from shared_apps.memberships.selectors import membership_for, tenants_of
@@ -56,6 +58,8 @@ from .serializers import (
     MfaInputSerializer,
     MfaWebAuthnOptionsInputSerializer,
     MfaWebAuthnOptionsSerializer,
+    PasskeyLoginInputSerializer,
+    PasskeyLoginOptionsSerializer,
     RefreshInputSerializer,
     TenantCreateInputSerializer,
     TokenPairSerializer,
@@ -241,6 +245,87 @@ class MfaView(PublicEndpoint):
             if membership is None:  # removed from the organisation since the password step
                 raise InvalidCredentials
         pair = token_pair_issue(user=user, tenant=tenant, membership=membership)
+        return session_response(pair, user, membership)
+
+
+class PasskeyRefused(exceptions.APIException):
+    """A passkey that signs nobody in here: one answer, like a wrong password (nothing to enumerate)."""
+
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_detail = gettext_lazy("This passkey cannot sign you in here. Try again, or use your password.")
+    default_code = "passkey_invalid"
+
+
+class PasskeyNotPasswordless(exceptions.APIException):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "passkey_not_passwordless"
+
+
+class PasskeyLoginOptionsView(PublicEndpoint):
+    """The start of a passwordless sign-in with a passkey: WebAuthn request options for this host (no body).
+    Then `POST /api/v1/auth/passkey/` with the assertion. Counts against the login limit (scope `login_ip`)."""
+
+    @extend_schema(request=None, responses={200: PasskeyLoginOptionsSerializer}, tags=["auth"])
+    def post(self, request: Request) -> Response:
+        rate_limit("login_ip", client_ip(request._request))
+        options = passkey_login_options(tenant=routed_tenant(request))
+        return Response(PasskeyLoginOptionsSerializer({"request_options": options}).data)
+
+
+class PasskeyLoginView(PublicEndpoint):
+    """Sign in with a passkey alone (one added for passwordless sign-in: the browser verified the person, so it
+    is both factors and no second step follows): the same answer as a password login, a token for this
+    organisation, members only (on the public host: the account token). Refused with 401 `passkey_invalid`
+    for any assertion that signs nobody in here (another challenge or host, an unknown passkey, a bad
+    signature, a non-member); 400 `invalid` on `credential` for a body that is no assertion at all; 403
+    `passkey_not_passwordless` for a passkey added as a second step only; and, where the organisation
+    enforces its SSO, 403 `sso_required` for members (owners pass, audited). Counts against the login limit
+    (scope `login_ip`); audited `mfa.passkey_login`."""
+
+    parser_classes = (_CredentialJSONParser,)
+
+    @extend_schema(
+        request=PasskeyLoginInputSerializer,
+        responses={
+            200: LoginOutputSerializer,
+            400: error_response(400),
+            401: error_response(401),
+            403: error_response(403),
+        },
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        data = PasskeyLoginInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ip = client_ip(request._request)
+        rate_limit("login_ip", ip)
+        tenant = routed_tenant(request)
+        try:
+            user, passkey = passkey_login_verify(tenant=tenant, credential=data.validated_data["credential"])
+        except PasskeyLoginError as exc:
+            if exc.code == "invalid":
+                detail = exceptions.ErrorDetail(exc.detail, code=exc.code)
+                raise exceptions.ValidationError({"credential": [detail]}) from exc
+            if exc.code == "passkey_not_passwordless":
+                raise PasskeyNotPasswordless(detail=exc.detail) from exc
+            raise PasskeyRefused from exc
+        if settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory" and not _email_verified(user):
+            raise EmailNotVerified
+        membership = None
+        if tenant is not None:
+            membership = membership_for(tenant=tenant, user_id=user.id)
+            if membership is None:
+                raise PasskeyRefused
+            sso_login_check(tenant=tenant, membership=membership, method="passkey", ip=ip or None)
+        pair = token_pair_issue(user=user, tenant=tenant, membership=membership)
+        audit_record(
+            action="mfa.passkey_login",
+            actor=user,
+            tenant=tenant,
+            target=user,
+            ip=ip or None,
+            extra={"passkey": passkey.wrap().name},
+        )
         return session_response(pair, user, membership)
 
 

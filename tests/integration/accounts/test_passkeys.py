@@ -40,9 +40,11 @@ FLAGS = AuthenticatorData.FLAG
 
 @dataclass
 class SoftAuthenticator:
-    """One passkey: a P-256 key and its credential id, for the relying party `rp_id`."""
+    """One passkey: a P-256 key and its credential id, for the relying party `rp_id`. `passwordless`: made as a
+    discoverable credential (credProps.rk), as for a passwordless sign-in."""
 
     rp_id: str
+    passwordless: bool = False
     key: ec.EllipticCurvePrivateKey = field(default_factory=lambda: ec.generate_private_key(ec.SECP256R1()))
     credential_id: bytes = field(default_factory=lambda: os.urandom(16))
     counter: int = 0
@@ -50,11 +52,13 @@ class SoftAuthenticator:
     def _rp_hash(self, rp_id: str | None = None) -> bytes:
         return hashlib.sha256((rp_id or self.rp_id).encode()).digest()
 
-    def register(self, challenge: str, origin: str | None = None) -> dict[str, Any]:
-        """The PublicKeyCredential of navigator.credentials.create(), as JSON (what the frontend posts)."""
+    def register(self, challenge: str, origin: str | None = None, *, verified: bool = True) -> dict[str, Any]:
+        """The PublicKeyCredential of navigator.credentials.create(), as JSON (what the frontend posts).
+        `verified` False: a key that only saw the person present (no PIN, no biometrics)."""
         public_key = ES256.from_cryptography_key(self.key.public_key())
         attested = AttestedCredentialData.create(b"\0" * 16, self.credential_id, public_key)
-        auth_data = AuthenticatorData.create(self._rp_hash(), FLAGS.UP | FLAGS.UV | FLAGS.AT, 0, attested)
+        flags = FLAGS.UP | FLAGS.UV | FLAGS.AT if verified else FLAGS.UP | FLAGS.AT
+        auth_data = AuthenticatorData.create(self._rp_hash(), flags, 0, attested)
         client_data = CollectedClientData.create(
             type="webauthn.create", challenge=challenge, origin=origin or f"http://{self.rp_id}"
         )
@@ -67,7 +71,7 @@ class SoftAuthenticator:
                 "clientDataJSON": websafe_encode(client_data),
                 "attestationObject": websafe_encode(AttestationObject.create("none", auth_data, {})),
             },
-            "clientExtensionResults": {"credProps": {"rk": False}},
+            "clientExtensionResults": {"credProps": {"rk": self.passwordless}},
         }
 
     def sign_in(
@@ -77,25 +81,33 @@ class SoftAuthenticator:
         origin: str | None = None,
         rp_id: str | None = None,
         signer: ec.EllipticCurvePrivateKey | None = None,
+        user_handle: str | None = None,
+        verified: bool = True,
     ) -> dict[str, Any]:
         """The PublicKeyCredential of navigator.credentials.get(), as JSON. `signer` other than the
-        passkey's own key gives a forged signature; `rp_id` another relying party's."""
+        passkey's own key gives a forged signature; `rp_id` another relying party's. `user_handle`: the
+        account id a discoverable passkey returns (allauth's user handle); `verified` False: the person was
+        present, not verified (no PIN, no biometrics)."""
         self.counter += 1
-        auth_data = AuthenticatorData.create(self._rp_hash(rp_id), FLAGS.UP | FLAGS.UV, self.counter)
+        flags = FLAGS.UP | FLAGS.UV if verified else FLAGS.UP
+        auth_data = AuthenticatorData.create(self._rp_hash(rp_id), flags, self.counter)
         client_data = CollectedClientData.create(
             type="webauthn.get", challenge=challenge, origin=origin or f"http://{rp_id or self.rp_id}"
         )
         signature = (signer or self.key).sign(bytes(auth_data) + client_data.hash, ec.ECDSA(hashes.SHA256()))
         raw_id = websafe_encode(self.credential_id)
+        response = {
+            "clientDataJSON": websafe_encode(client_data),
+            "authenticatorData": websafe_encode(bytes(auth_data)),
+            "signature": websafe_encode(signature),
+        }
+        if user_handle is not None:
+            response["userHandle"] = websafe_encode(user_handle.encode())
         return {
             "id": raw_id,
             "rawId": raw_id,
             "type": "public-key",
-            "response": {
-                "clientDataJSON": websafe_encode(client_data),
-                "authenticatorData": websafe_encode(bytes(auth_data)),
-                "signature": websafe_encode(signature),
-            },
+            "response": response,
             "clientExtensionResults": {},
         }
 
@@ -105,9 +117,11 @@ def _clean_limits() -> None:
     cache.delete_pattern("rl:*")  # type: ignore[attr-defined]  # django-redis
 
 
-def with_passkey(user: User, rp_id: str = ACME, name: str = "Laptop") -> SoftAuthenticator:
+def with_passkey(
+    user: User, rp_id: str = ACME, name: str = "Laptop", *, passwordless: bool = False
+) -> SoftAuthenticator:
     """A passkey stored as allauth stores one added through its endpoint (its registration response)."""
-    key = SoftAuthenticator(rp_id)
+    key = SoftAuthenticator(rp_id, passwordless)
     WebAuthn.add(user, name, key.register(websafe_encode(os.urandom(32))))
     return key
 

@@ -124,6 +124,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/passkey/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Sign in with a passkey alone (one added for passwordless sign-in: the browser verified the person, so it
+         *     is both factors and no second step follows): the same answer as a password login, a token for this
+         *     organisation, members only (on the public host: the account token). Refused with 401 `passkey_invalid`
+         *     for any assertion that signs nobody in here (another challenge or host, an unknown passkey, a bad
+         *     signature, a non-member); 400 `invalid` on `credential` for a body that is no assertion at all; 403
+         *     `passkey_not_passwordless` for a passkey added as a second step only; and, where the organisation
+         *     enforces its SSO, 403 `sso_required` for members (owners pass, audited). Counts against the login limit
+         *     (scope `login_ip`); audited `mfa.passkey_login`.
+         */
+        post: operations["v1AuthPasskeyCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/passkey/options/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description The start of a passwordless sign-in with a passkey: WebAuthn request options for this host (no body).
+         *     Then `POST /api/v1/auth/passkey/` with the assertion. Counts against the login limit (scope `login_ip`).
+         */
+        post: operations["v1AuthPasskeyOptionsCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/refresh/": {
         parameters: {
             query?: never;
@@ -796,6 +842,18 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["OperatorTenant"][];
+        };
+        PasskeyLoginInputRequest: {
+            /** @description The PublicKeyCredential of navigator.credentials.get() with the options of `POST /api/v1/auth/passkey/options/`, as JSON (WebAuthn's toJSON(): base64url fields, keys as is). */
+            credential: {
+                [key: string]: unknown;
+            };
+        };
+        PasskeyLoginOptions: {
+            /** @description WebAuthn's PublicKeyCredentialRequestOptions as JSON (`{publicKey: {challenge, rpId, userVerification: "required"}}`, base64url, no allowCredentials: the browser offers this host's passkeys), for navigator.credentials.get(). The challenge works once, on this host, for 5 minutes. */
+            requestOptions: {
+                [key: string]: unknown;
+            };
         };
         Plan: {
             code: string;
@@ -1663,6 +1721,227 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No such object, or one of another organisation (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The method is not allowed on this path (`method_not_allowed`). */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No representation matches the Accept header (`not_acceptable`). */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The request body is over the limit (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`, `throttled`); Retry-After says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description A bug on our side (`error`); never details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+            /** @description A dependency is down (`database_unavailable`, `storage_unavailable`, `payment_provider_unavailable`, `cache_unavailable`, `broker_unavailable`, `mail_unavailable`, ...); Retry-After says when to try again when that is known. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+        };
+    };
+    v1AuthPasskeyCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeyLoginInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginOutput"];
+                };
+            };
+            /** @description Invalid input (`validation_error`, `attr` names the field) or a body that cannot be read (`client_error`: `parse_error` for malformed or too deeply nested JSON, `too_many_fields`, `too_many_files`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse400"];
+                };
+            };
+            /** @description Not authenticated, or the token is not valid on this host (`not_authenticated`, `authentication_failed`, `token_not_valid`, `invalid_credentials`, ...). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed (`permission_denied`, `tenant_suspended`, `email_not_verified`, ...). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No such object, or one of another organisation (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The method is not allowed on this path (`method_not_allowed`). */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description No representation matches the Accept header (`not_acceptable`). */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The request body is over the limit (`request_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description The body's Content-Type is not one this operation reads (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`, `throttled`); Retry-After says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientErrorResponse"];
+                };
+            };
+            /** @description A bug on our side (`error`); never details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+            /** @description A dependency is down (`database_unavailable`, `storage_unavailable`, `payment_provider_unavailable`, `cache_unavailable`, `broker_unavailable`, `mail_unavailable`, ...); Retry-After says when to try again when that is known. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerErrorResponse"];
+                };
+            };
+        };
+    };
+    v1AuthPasskeyOptionsCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyLoginOptions"];
                 };
             };
             /** @description No such object, or one of another organisation (`not_found`). */

@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import { Alert, Button, FormAlert, TextField, linkStyles } from "@/components/ui";
 import { MfaChallengeStep, type ChallengeEnd } from "@/features/mfa/MfaChallengeStep";
+import { PasskeySignIn } from "@/features/mfa/PasskeySignIn";
 import { ProviderButtons } from "@/features/social/ProviderButtons";
 import { SocialLoginError } from "@/features/social/SocialLoginError";
 import { challengeFromParams } from "@/features/social/providers";
@@ -15,7 +16,16 @@ import { useAction } from "@/lib/useAction";
 
 const FIELDS = ["email", "password"] as const;
 
-export function LoginForm({ onSuccess, forgotHref }: { onSuccess: (result: LoginResult) => void; forgotHref?: string }) {
+export function LoginForm({
+  onSuccess,
+  forgotHref,
+  passkey = false,
+}: {
+  onSuccess: (result: LoginResult) => void;
+  forgotHref?: string;
+  /** Offer "Sign in with a passkey" (an organisation's sign-in page: its passkeys are for its host). */
+  passkey?: boolean;
+}) {
   const t = useTranslations("login");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -78,6 +88,15 @@ export function LoginForm({ onSuccess, forgotHref }: { onSuccess: (result: Login
   return (
     <>
       <ProviderButtons ssoRequired={ssoRequired} />
+      {passkey && (
+        <PasskeySignIn
+          onSuccess={(result) => {
+            setNavigating(true);
+            onSuccess(result);
+          }}
+          onSsoRequired={() => setSsoRequired(true)}
+        />
+      )}
       <form onSubmit={onSubmit} noValidate className="space-y-5">
         {socialError && !ssoRequired && <SocialLoginError code={socialError} />}
         {restarted && <Alert tone="warning">{tMfa(restarted)}</Alert>}

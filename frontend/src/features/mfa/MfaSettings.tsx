@@ -69,6 +69,8 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
   const [password, setPassword] = useState("");
   const [code, setCode] = useState("");
   const [passkeyName, setPasskeyName] = useState("");
+  // On by default: the same passkey then also signs in alone on this organisation's sign-in page.
+  const [passkeyPasswordless, setPasskeyPasswordless] = useState(true);
   const [authenticators, setAuthenticators] = useState<Authenticator[]>([]);
   const [lockedNotice, setLockedNotice] = useState<string | null>(null);
   const [copyState, setCopyState] = useState<"copied" | "failed" | null>(null);
@@ -190,16 +192,17 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
     setErrors(null);
     setNotice(null);
     setPasskeyName("");
+    setPasskeyPasswordless(true);
     setView({ name: "passkey" });
   }
 
   function createNewPasskey(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     void act(async () => {
-      const options = await passkeyCreationOptions(session.current!);
+      const options = await passkeyCreationOptions(session.current!, passkeyPasswordless);
       // The browser's own dialog: the person confirms with a fingerprint, face, screen lock or security key.
       const credential = await createPasskey(options);
-      const { recoveryCodesGenerated } = await addPasskey(session.current!, passkeyName.trim(), credential);
+      const { recoveryCodesGenerated } = await addPasskey(session.current!, passkeyName.trim(), credential, passkeyPasswordless);
       onChanged?.();
       setNotice(t("passkeyAdded"));
       if (recoveryCodesGenerated) {
@@ -366,6 +369,7 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
                               name: passkey.name,
                               date: format.dateTime(new Date(passkey.created_at * 1000), { dateStyle: "medium" }),
                             })}
+                            {passkey.is_passwordless && <span className="text-slate-600"> · {t("passkeyPasswordlessBadge")}</span>}
                           </span>
                           <Button
                             variant="ghost"
@@ -466,6 +470,19 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
               onChange={(e) => setPasskeyName(e.target.value)}
               errors={errors?.fields.name}
             />
+            <label className="flex items-start gap-3">
+              <input
+                type="checkbox"
+                name="passwordless"
+                checked={passkeyPasswordless}
+                onChange={(e) => setPasskeyPasswordless(e.target.checked)}
+                className="mt-1 h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-600"
+              />
+              <span>
+                <span className="block text-sm font-medium text-slate-900">{t("passkeyPasswordless")}</span>
+                <span className="block text-sm text-slate-600">{t("passkeyPasswordlessHint")}</span>
+              </span>
+            </label>
             <div className="flex gap-2">
               <Button type="submit" loading={busy}>
                 {t("passkeyCreate")}

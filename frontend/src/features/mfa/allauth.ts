@@ -157,18 +157,26 @@ export const regenerateRecoveryCodes = (sessionToken: string) =>
     .post<AllauthBody<RecoveryCodesAuthenticator>>(`${ALLAUTH_BASE}/account/authenticators/recovery-codes`, {}, withSession(sessionToken))
     .then((r) => r.data.data?.unused_codes ?? [], sessionLost);
 
-/** WebAuthn creation options for a new passkey (needs a recent reauthentication, like every change here). */
-export const passkeyCreationOptions = (sessionToken: string) =>
+/**
+ * WebAuthn creation options for a new passkey (needs a recent reauthentication, like every change here).
+ * `passwordless`: a passkey that also signs in alone (allauth's `?passwordless`: a discoverable credential, the
+ * person verified by fingerprint, face, screen lock or PIN), else a second step after the password only.
+ */
+export const passkeyCreationOptions = (sessionToken: string, passwordless: boolean) =>
   api
-    .get<AllauthBody<{ creation_options: CreationOptionsJson }>>(`${ALLAUTH_BASE}/account/authenticators/webauthn`, withSession(sessionToken))
+    .get<AllauthBody<{ creation_options: CreationOptionsJson }>>(
+      `${ALLAUTH_BASE}/account/authenticators/webauthn${passwordless ? "?passwordless" : ""}`,
+      withSession(sessionToken),
+    )
     .then((r) => r.data.data!.creation_options, sessionLost);
 
 /** Stores the passkey navigator.credentials.create() made; allauth makes recovery codes along with the first one. */
-export const addPasskey = (sessionToken: string, name: string, credential: CredentialJson) =>
+export const addPasskey = (sessionToken: string, name: string, credential: CredentialJson, passwordless: boolean) =>
   api
     .post<AllauthBody<PasskeyAuthenticator, { recovery_codes_generated?: boolean }>>(
       `${ALLAUTH_BASE}/account/authenticators/webauthn`,
-      { name, credential },
+      // allauth checks a passwordless one was verified (and keeps its `credProps.rk`: `is_passwordless`).
+      { name, credential, passwordless },
       withSession(sessionToken),
     )
     .then((r) => ({ passkey: r.data.data!, recoveryCodesGenerated: r.data.meta?.recovery_codes_generated === true }), sessionLost);

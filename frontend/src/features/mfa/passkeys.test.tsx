@@ -159,7 +159,8 @@ describe("passkeys in the profile", () => {
   it("adds a passkey with allauth's creation options, then shows the recovery codes made with it", async () => {
     let stored: unknown[] = [];
     allauth(() => stored);
-    http.onGet(`${BASE}/account/authenticators/webauthn`).reply(200, {
+    // For a passwordless sign-in too, unless unticked: allauth's `?passwordless` options (a discoverable credential).
+    http.onGet(`${BASE}/account/authenticators/webauthn?passwordless`).reply(200, {
       status: 200,
       data: {
         creation_options: {
@@ -174,7 +175,7 @@ describe("passkeys in the profile", () => {
       },
     });
     http.onPost(`${BASE}/account/authenticators/webauthn`).reply(() => {
-      stored = [PASSKEY, RECOVERY];
+      stored = [{ ...PASSKEY, is_passwordless: true }, RECOVERY];
       return [200, { status: 200, data: PASSKEY, meta: { recovery_codes_generated: true } }];
     });
     http.onGet(`${BASE}/account/authenticators/recovery-codes`).reply(200, { status: 200, data: { ...RECOVERY, unused_codes: ["31415926"] } });
@@ -184,6 +185,7 @@ describe("passkeys in the profile", () => {
     expect(await screen.findByTestId("mfa-status")).toHaveTextContent("Off");
     await user.click(screen.getByRole("button", { name: "Add a passkey" }));
     await user.type(screen.getByLabelText("Name (optional)"), "Work laptop");
+    expect(screen.getByRole("checkbox", { name: /Also sign in with it, without a password/ })).toBeChecked();
     await user.click(screen.getByRole("button", { name: "Create passkey" }));
 
     expect(await screen.findByRole("list", { name: "Recovery codes" })).toHaveTextContent("31415926");
@@ -203,11 +205,42 @@ describe("passkeys in the profile", () => {
         response: { clientDataJSON: "AQ", attestationObject: "CQ" },
         clientExtensionResults: { credProps: { rk: false } },
       },
+      passwordless: true,
     });
 
     await user.click(screen.getByRole("button", { name: "Done" }));
     expect(screen.getByTestId("mfa-status")).toHaveTextContent("On");
-    expect(screen.getByRole("list", { name: "Passkeys" })).toHaveTextContent("Work laptop (added Dec 1, 2026)");
+    expect(screen.getByRole("list", { name: "Passkeys" })).toHaveTextContent(
+      "Work laptop (added Dec 1, 2026) · signs in without a password",
+    );
+  });
+
+  it("unticked, the passkey is a second step only (allauth's options without `?passwordless`)", async () => {
+    let stored: unknown[] = [RECOVERY];
+    allauth(() => stored);
+    http.onGet(`${BASE}/account/authenticators/webauthn`).reply(200, {
+      status: 200,
+      data: { creation_options: { publicKey: { rp: { id: "acme.localhost", name: "Acme" }, user: { id: "Mw", name: "a", displayName: "A" }, challenge: "AAEC" } } },
+    });
+    http.onPost(`${BASE}/account/authenticators/webauthn`).reply(() => {
+      stored = [PASSKEY, RECOVERY];
+      return [200, { status: 200, data: PASSKEY, meta: { recovery_codes_generated: false } }];
+    });
+    credentials.create.mockResolvedValue(attestation);
+    const { user } = await unlocked();
+
+    await user.click(await screen.findByRole("button", { name: "Add a passkey" }));
+    await user.click(screen.getByRole("checkbox", { name: /Also sign in with it, without a password/ }));
+    await user.click(screen.getByRole("button", { name: "Create passkey" }));
+
+    expect(await screen.findByText("Passkey added.")).toBeInTheDocument();
+    expect(http.history.get.map((r) => r.url)).toContain(`${BASE}/account/authenticators/webauthn`);
+    expect(http.history.get.map((r) => r.url)).not.toContain(`${BASE}/account/authenticators/webauthn?passwordless`);
+    const posted = http.history.post.find((r) => r.url === `${BASE}/account/authenticators/webauthn`)!;
+    expect(JSON.parse(posted.data as string)).toMatchObject({ passwordless: false });
+    const list = screen.getByRole("list", { name: "Passkeys" });
+    expect(list).toHaveTextContent("Work laptop (added Dec 1, 2026)");
+    expect(list).not.toHaveTextContent("without a password");
   });
 
   it("lists and removes a passkey", async () => {
@@ -229,7 +262,7 @@ describe("passkeys in the profile", () => {
 
   it("a cancelled browser dialog stores nothing and says so", async () => {
     allauth(() => []);
-    http.onGet(`${BASE}/account/authenticators/webauthn`).reply(200, {
+    http.onGet(`${BASE}/account/authenticators/webauthn?passwordless`).reply(200, {
       status: 200,
       data: { creation_options: { publicKey: { rp: { id: "acme.localhost", name: "Acme" }, user: { id: "Mw", name: "a", displayName: "A" }, challenge: "AAEC" } } },
     });

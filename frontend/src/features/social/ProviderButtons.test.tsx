@@ -63,6 +63,17 @@ describe("ProviderButtons", () => {
     ]);
   });
 
+  it("on accept-invite posts the invitation's token with each provider", async () => {
+    const { container } = renderWithIntl(
+      <ProviderButtons callbackPath="/accept-invite" invitation="tok-123" providers={[PROVIDERS[2]!, PROVIDERS[0]!]} />,
+    );
+    const callback = "http://localhost:3000/accept-invite";
+    expect(forms(container)).toEqual([
+      [REDIRECT, "post", { provider: SSO_ID, process: "login", callback_url: callback, invitation: "tok-123" }, "Sign in with Acme SSO"],
+      [REDIRECT, "post", { provider: "github", process: "login", callback_url: callback, invitation: "tok-123" }, "Continue with GitHub"],
+    ]);
+  });
+
   it("renders nothing when the host offers no provider", async () => {
     http.onGet(CONFIG).reply(200, config([]));
     const { container } = await renderSettled(<ProviderButtons />);

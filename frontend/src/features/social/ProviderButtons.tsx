@@ -16,11 +16,14 @@ const buttonBase =
  */
 export function ProviderButtons({
   callbackPath = "/login",
+  invitation,
   ssoRequired = false,
   providers: given,
 }: {
   /** The page of this host that shows a failed sign-in (`?error=<code>`). */
   callbackPath?: string;
+  /** accept-invite: the invitation's token, accepted by the sign-in when the provider verified the invited email. */
+  invitation?: string;
   /** The password login answered 403 `sso_required`: say so above the SSO button. */
   ssoRequired?: boolean;
   /** Skips the fetch (tests, or a page that has the configuration already). */
@@ -50,12 +53,12 @@ export function ProviderButtons({
     <div className="mb-6 space-y-3">
       {ssoRequired && <Alert tone="warning">{t("ssoRequiredLogin")}</Alert>}
       {sso.map((provider) => (
-        <ProviderForm key={provider.id} provider={provider} callbackUrl={callbackUrl} primary>
+        <ProviderForm key={provider.id} provider={provider} callbackUrl={callbackUrl} invitation={invitation} primary>
           {t("ssoButton", { name: provider.name })}
         </ProviderForm>
       ))}
       {others.map((provider) => (
-        <ProviderForm key={provider.id} provider={provider} callbackUrl={callbackUrl}>
+        <ProviderForm key={provider.id} provider={provider} callbackUrl={callbackUrl} invitation={invitation}>
           {t("continueWith", { name: provider.name })}
         </ProviderForm>
       ))}
@@ -71,11 +74,13 @@ export function ProviderButtons({
 function ProviderForm({
   provider,
   callbackUrl,
+  invitation,
   primary = false,
   children,
 }: {
   provider: Provider;
   callbackUrl: string;
+  invitation?: string;
   primary?: boolean;
   children: string;
 }) {
@@ -84,6 +89,7 @@ function ProviderForm({
       <input type="hidden" name="provider" value={provider.id} />
       <input type="hidden" name="process" value="login" />
       <input type="hidden" name="callback_url" value={callbackUrl} />
+      {invitation && <input type="hidden" name="invitation" value={invitation} />}
       <button
         type="submit"
         className={cx(

@@ -73,9 +73,26 @@ const ERROR_KEYS = new Map<string, SocialErrorKey>([
   ["sso_required", "ssoRequired"],
   ["cancelled", "cancelled"],
   ["provider_unavailable", "providerUnavailable"],
+  ["seat_limit_reached", "seatLimitReached"],
+  // A sign-in started on accept-invite (shared_apps/accounts/social.py, the invitation flow).
+  ["invitation_invalid", "invitationInvalid"],
+  ["invitation_email_mismatch", "invitationEmailMismatch"],
+  ["invitation_email_unverified", "invitationEmailUnverified"],
+  ["already_member", "alreadyMember"],
 ]);
 
-export type SocialErrorKey = "notAMember" | "emailTaken" | "ssoRequired" | "cancelled" | "providerUnavailable" | "unknown";
+export type SocialErrorKey =
+  | "notAMember"
+  | "emailTaken"
+  | "ssoRequired"
+  | "cancelled"
+  | "providerUnavailable"
+  | "seatLimitReached"
+  | "invitationInvalid"
+  | "invitationEmailMismatch"
+  | "invitationEmailUnverified"
+  | "alreadyMember"
+  | "unknown";
 
 /** The message key for an `?error=` code: anything else (`unknown`, allauth's own codes) gets the generic one. */
 export function socialErrorKey(code: string): SocialErrorKey {

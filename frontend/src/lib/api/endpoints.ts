@@ -19,6 +19,8 @@ import type {
   MfaChallenge,
   MfaInput,
   Paginated,
+  PasskeyLoginInput,
+  PasskeyLoginOptions,
   Plan,
   Project,
   ProjectInput,
@@ -95,6 +97,18 @@ export const passkeyOptions = (mfaToken: string) =>
 export const verifyMfaPasskey = (mfaToken: string, credential: Record<string, unknown>) =>
   api
     .post<LoginResult>("/api/v1/auth/mfa/", { mfaToken, credential } satisfies MfaInput, { skipAuth: true })
+    .then((r) => storeAccess(r.data));
+
+/** A passwordless sign-in's start: WebAuthn request options for this host's passkeys (no account named). */
+export const passkeyLoginOptions = () =>
+  api
+    .post<PasskeyLoginOptions>("/api/v1/auth/passkey/options/", undefined, { skipAuth: true })
+    .then((r) => r.data.requestOptions);
+
+/** Signs in with the passkey's assertion alone: the same answer as a password login (no second step). */
+export const passkeyLogin = (credential: Record<string, unknown>) =>
+  api
+    .post<LoginResult>("/api/v1/auth/passkey/", { credential } satisfies PasskeyLoginInput, { skipAuth: true })
     .then((r) => storeAccess(r.data));
 
 export const redeemHandoff = (code: string) =>

@@ -53,6 +53,9 @@ export type LoginResult = WithRole<TenantSchema["LoginOutput"]>;
 export type MfaChallenge = TenantSchema["MfaChallenge"];
 export type LoginResponse = LoginResult | MfaChallenge;
 export type MfaInput = TenantSchema["MfaInputRequest"];
+/** A passwordless sign-in: the assertion of navigator.credentials.get() for `passkeyLoginOptions`. */
+export type PasskeyLoginInput = TenantSchema["PasskeyLoginInputRequest"];
+export type PasskeyLoginOptions = TenantSchema["PasskeyLoginOptions"];
 export type RedirectUrl = TenantSchema["Url"];
 
 // ---- organisation host ------------------------------------------------------------------------------------

@@ -2,21 +2,62 @@
 
 import { useRouter, useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { Suspense, useEffect, useId, useState, type FormEvent } from "react";
+import { Suspense, useEffect, useId, useState, useSyncExternalStore, type FormEvent } from "react";
 import { AuthCard } from "@/components/SiteHeader";
 import { Alert, Button, FormAlert, Loading, TextField } from "@/components/ui";
 import { acceptInvitation, previewInvitation } from "@/lib/api/endpoints";
 import type { InvitationPreview } from "@/lib/api/types";
 import { PasswordRules } from "@/features/signup/PasswordRules";
 import { ProviderButtons } from "@/features/social/ProviderButtons";
+import { SocialLoginError } from "@/features/social/SocialLoginError";
 import { useAction } from "@/lib/useAction";
 
 const FIELDS = ["password", "fullName"] as const;
+const REMEMBERED = "kit.acceptInvite.token";
+
+/**
+ * A provider sign-in started here comes back to `/accept-invite?error=<code>` when it did not accept (the token
+ * never travels through the flow's URLs: the backend carries the invitation in its signed state), so the page
+ * keeps this tab's token (sessionStorage) to show the invitation again, with the reason.
+ */
+function remember(token: string) {
+  try {
+    window.sessionStorage.setItem(REMEMBERED, token);
+  } catch {
+    // storage refused (private mode): a refused provider sign-in then shows its reason alone
+  }
+}
+
+function forgetToken() {
+  try {
+    window.sessionStorage.removeItem(REMEMBERED);
+  } catch {
+    // nothing was kept
+  }
+}
+
+function readRemembered(): string | null {
+  try {
+    return window.sessionStorage.getItem(REMEMBERED);
+  } catch {
+    return null;
+  }
+}
+
+const noSubscription = () => () => {};
 
 function AcceptInvite() {
   const t = useTranslations();
   const router = useRouter();
-  const token = useSearchParams().get("token");
+  const params = useSearchParams();
+  const urlToken = params.get("token");
+  const socialError = params.get("error");
+  // undefined while rendering on the server (sessionStorage is the browser's): a token-less return is loading.
+  const remembered = useSyncExternalStore(noSubscription, readRemembered, () => undefined);
+  useEffect(() => {
+    if (urlToken) remember(urlToken);
+  }, [urlToken]);
+  const token = urlToken ?? (socialError ? (remembered ?? null) : null);
   const [preview, setPreview] = useState<InvitationPreview | null>(null);
   const [invalid, setInvalid] = useState(false);
   const [fullName, setFullName] = useState("");
@@ -40,21 +81,27 @@ function AcceptInvite() {
     if (!token || !preview) return;
     void run(async () => {
       await acceptInvitation({ token, password, fullName: preview.accountExists ? undefined : fullName || undefined });
+      forgetToken();
       router.replace("/");
     });
   }
 
+  if (!urlToken && socialError && remembered === undefined) return <Loading />;
   if (!token) {
     return (
       <AuthCard title={t("acceptInvite.title", { organisation: "" })}>
-        <Alert tone="error">{t("acceptInvite.missingToken")}</Alert>
+        {socialError ? <SocialLoginError code={socialError} /> : <Alert tone="error">{t("acceptInvite.missingToken")}</Alert>}
       </AuthCard>
     );
   }
   if (invalid) {
     return (
       <AuthCard title={t("acceptInvite.title", { organisation: "" })}>
-        <Alert tone="error">{t("acceptInvite.invalid")}</Alert>
+        <div className="space-y-4">
+          {/* A provider's "no longer valid" says what the page's own message says: that one only. */}
+          {socialError && socialError !== "invitation_invalid" && <SocialLoginError code={socialError} />}
+          <Alert tone="error">{t("acceptInvite.invalid")}</Alert>
+        </div>
       </AuthCard>
     );
   }
@@ -66,9 +113,10 @@ function AcceptInvite() {
       title={t("acceptInvite.title", { organisation: preview.organisationName })}
       subtitle={t("acceptInvite.subtitle", { role: preview.role })}
     >
-      {/* A provider sign-in lands on /login when it fails (e.g. not yet a member: the password form accepts). */}
-      <ProviderButtons />
+      {/* Signing in with a provider whose verified email is the invited one accepts; a refusal comes back here. */}
+      <ProviderButtons callbackPath="/accept-invite" invitation={token} />
       <form onSubmit={onSubmit} noValidate className="space-y-5">
+        {socialError && <SocialLoginError code={socialError} />}
         <p className="text-sm text-slate-700">{existing ? t("acceptInvite.existingAccount") : t("acceptInvite.newAccount")}</p>
         <FormAlert errors={errors} />
         <TextField label={t("acceptInvite.email")} type="email" value={preview.email} readOnly autoComplete="username" />

@@ -17,7 +17,7 @@ function OrganisationLogin() {
   const label = useOrganisationLabel();
   return (
     <AuthCard title={t("orgTitle", { name: label })} subtitle={t("orgSubtitle")}>
-      <LoginForm onSuccess={() => router.replace(next)} forgotHref="/forgot-password" />
+      <LoginForm onSuccess={() => router.replace(next)} forgotHref="/forgot-password" passkey />
       <p className="mt-4 text-center text-sm text-slate-600">
         {t("noAccount")}{" "}
         <a className={linkStyles} href={`${publicOrigin()}/signup`}>
