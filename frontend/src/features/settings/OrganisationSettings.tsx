@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { useDates } from "@/components/format";
 import { Alert, Button, Card, FormAlert, Spinner, TextAreaField, TextField, cx, linkStyles } from "@/components/ui";
 import { useOrg } from "@/features/org/OrgShell";
@@ -24,7 +25,6 @@ import {
   type Deletion,
   type Organisation,
 } from "./api";
-import { ConfirmDialog } from "./Dialog";
 
 /** How often, and how many times, the page reads the organisation again after a logo upload (the worker's resize). */
 export const LOGO_POLL = { intervalMs: 1500, attempts: 20 };
@@ -253,9 +253,8 @@ export function LogoSection({ organisation }: { organisation: OrganisationResour
         busy={pending === "remove"}
         onConfirm={remove}
         onClose={() => setConfirmRemove(false)}
-      >
-        <p>{t("settings.logo.removeBody")}</p>
-      </ConfirmDialog>
+        description={t("settings.logo.removeBody")}
+      />
     </Card>
   );
 }
@@ -377,9 +376,8 @@ export function LeaveSection({ organisation }: { organisation: OrganisationResou
         busy={busy}
         onConfirm={leave}
         onClose={() => setOpen(false)}
-      >
-        <p>{t("settings.leave.confirmBody")}</p>
-      </ConfirmDialog>
+        description={t("settings.leave.confirmBody")}
+      />
     </Card>
   );
 }
@@ -428,8 +426,8 @@ export function DangerZone({ organisation, onDeleted }: { organisation: Organisa
         busy={busy}
         onConfirm={confirm}
         onClose={close}
+        description={t("settings.danger.confirmBody")}
       >
-        <p>{t("settings.danger.confirmBody")}</p>
         <FormAlert errors={errors} />
         <TextField
           label={t("settings.danger.typeSubdomain", { subdomain: data.subdomain })}

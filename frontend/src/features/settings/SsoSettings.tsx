@@ -2,11 +2,11 @@
 
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
+import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { Alert, Button, Card, FormAlert, Loading, TextAreaField, TextField } from "@/components/ui";
 import { useAction } from "@/lib/useAction";
 import { useResource } from "@/lib/useResource";
 import { deleteSso, getSso, putSso, type Sso } from "./api";
-import { ConfirmDialog } from "./Dialog";
 
 const FIELDS = ["issuer", "clientId", "clientSecret", "emailDomains", "enforced", "autoJoin"] as const;
 
@@ -214,9 +214,8 @@ export function SsoSettings() {
         busy={pending === "remove"}
         onConfirm={remove}
         onClose={() => setConfirmRemove(false)}
-      >
-        <p>{t("settings.sso.removeBody")}</p>
-      </ConfirmDialog>
+        description={t("settings.sso.removeBody")}
+      />
     </Card>
   );
 }

@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useRef, useState, type FormEvent } from "react";
 import { useDates } from "@/components/format";
+import { useConfirm } from "@/components/ConfirmDialog";
 import { AsyncContent, DataTable } from "@/components/data";
 import { Alert, Button, Card, EmptyState, FormAlert, PageHeader } from "@/components/ui";
 import { deleteFile, getFile, getFileLimits, listFiles, uploadFile } from "@/lib/api/endpoints";
@@ -25,6 +26,7 @@ export default function FilesPage() {
   // The upload's progress is its own state (the bar); the rows are busy while one of them is acted on.
   const { run, pending, errors, notice, setNotice } = useAction<"upload" | StoredFile["id"]>({ fields: ["file"] });
   const busy = pending === "upload" ? null : pending;
+  const { confirm, dialog } = useConfirm();
 
   function choose(file: File | null) {
     if (file && maxBytes !== null && file.size > maxBytes) {
@@ -66,8 +68,14 @@ export default function FilesPage() {
     }, file.id);
   }
 
-  function remove(file: StoredFile) {
-    if (!window.confirm(t("files.confirmDelete", { name: file.name }))) return;
+  async function remove(file: StoredFile) {
+    const confirmed = await confirm({
+      title: t("files.confirmDeleteTitle", { name: file.name }),
+      description: t("files.confirmDeleteBody"),
+      confirmLabel: t("common.delete"),
+      danger: true,
+    });
+    if (!confirmed) return;
     void run(async () => {
       await deleteFile(file.id);
       files.setData((list) => list?.filter((f) => f.id !== file.id) ?? null);
@@ -177,7 +185,7 @@ export default function FilesPage() {
                       variant="ghost"
                       aria-label={t("files.deleteNamed", { name: file.name })}
                       disabled={busy !== null}
-                      onClick={() => remove(file)}
+                      onClick={() => void remove(file)}
                     >
                       {t("common.delete")}
                     </Button>
@@ -188,6 +196,7 @@ export default function FilesPage() {
           )}
         </AsyncContent>
       </div>
+      {dialog}
     </>
   );
 }

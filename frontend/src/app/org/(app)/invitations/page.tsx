@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import { personLabel, useDates } from "@/components/format";
+import { useConfirm } from "@/components/ConfirmDialog";
 import { AsyncContent, DataTable } from "@/components/data";
 import { Alert, Button, Card, EmptyState, FormAlert, PageHeader, SelectField, TextField } from "@/components/ui";
 import { useOrg } from "@/features/org/OrgShell";
@@ -26,6 +27,7 @@ export default function InvitationsPage() {
   const { busy: sending, errors: formErrors } = form;
   const { pending: busy, errors: rowErrors } = rows;
   const notice = form.notice ?? rows.notice;
+  const { confirm, dialog } = useConfirm();
 
   if (!can("members.manage")) return <Alert tone="info">{t("invitations.noPermission")}</Alert>;
 
@@ -40,8 +42,16 @@ export default function InvitationsPage() {
     });
   }
 
-  function act(invitation: Invitation, action: "resend" | "revoke") {
-    if (action === "revoke" && !window.confirm(t("invitations.confirmRevoke", { email: invitation.email }))) return;
+  async function act(invitation: Invitation, action: "resend" | "revoke") {
+    if (action === "revoke") {
+      const confirmed = await confirm({
+        title: t("invitations.confirmRevokeTitle", { email: invitation.email }),
+        description: t("invitations.confirmRevokeBody"),
+        confirmLabel: t("invitations.revoke"),
+        danger: true,
+      });
+      if (!confirmed) return;
+    }
     form.setNotice(null);
     void rows.run(async () => {
       if (action === "resend") {
@@ -119,7 +129,7 @@ export default function InvitationsPage() {
                         aria-label={t("invitations.resendTo", { email: invitation.email })}
                         disabled={busy !== null}
                         loading={busy === invitation.id}
-                        onClick={() => act(invitation, "resend")}
+                        onClick={() => void act(invitation, "resend")}
                       >
                         {t("invitations.resend")}
                       </Button>
@@ -127,7 +137,7 @@ export default function InvitationsPage() {
                         variant="ghost"
                         aria-label={t("invitations.revokeFor", { email: invitation.email })}
                         disabled={busy !== null}
-                        onClick={() => act(invitation, "revoke")}
+                        onClick={() => void act(invitation, "revoke")}
                       >
                         {t("invitations.revoke")}
                       </Button>
@@ -139,6 +149,7 @@ export default function InvitationsPage() {
           </AsyncContent>
         </Card>
       </div>
+      {dialog}
     </>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useDates } from "@/components/format";
+import { useConfirm } from "@/components/ConfirmDialog";
 import { AsyncContent, DataTable } from "@/components/data";
 import { Alert, Button, EmptyState, FormAlert, PageHeader } from "@/components/ui";
 import { useOrg } from "@/features/org/OrgShell";
@@ -17,6 +18,7 @@ export default function MembersPage() {
   const members = useResource(listMembers);
   const { run, pending: busy, errors, notice, setNotice } = useAction<Member["id"]>();
   const manage = can("members.manage");
+  const { confirm, dialog } = useConfirm();
 
   function changeRole(member: Member, role: Role) {
     void run(async () => {
@@ -26,9 +28,15 @@ export default function MembersPage() {
     }, member.id);
   }
 
-  function remove(member: Member) {
+  async function remove(member: Member) {
     const name = member.fullName || member.email;
-    if (!window.confirm(t("members.confirmRemove", { name }))) return;
+    const confirmed = await confirm({
+      title: t("members.confirmRemoveTitle", { name }),
+      description: t("members.confirmRemoveBody"),
+      confirmLabel: t("members.remove"),
+      danger: true,
+    });
+    if (!confirmed) return;
     void run(async () => {
       await removeMember(member.id);
       members.setData((list) => list?.filter((m) => m.id !== member.id) ?? null);
@@ -91,7 +99,7 @@ export default function MembersPage() {
                             variant="ghost"
                             aria-label={t("members.removeNamed", { name })}
                             loading={busy === member.id}
-                            onClick={() => remove(member)}
+                            onClick={() => void remove(member)}
                           >
                             {t("members.remove")}
                           </Button>
@@ -105,6 +113,7 @@ export default function MembersPage() {
           )}
         </AsyncContent>
       </div>
+      {dialog}
     </>
   );
 }

@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useRef, useState, type FormEvent } from "react";
 import { useDates } from "@/components/format";
+import { useConfirm } from "@/components/ConfirmDialog";
 import { AsyncContent } from "@/components/data";
 import { Alert, Button, Card, EmptyState, FormAlert, PageHeader, TextAreaField, TextField } from "@/components/ui";
 import { createProject, deleteProject, listProjects, updateProject } from "@/lib/api/endpoints";
@@ -77,6 +78,7 @@ export default function ProjectsPage() {
   // Deleting is the page's own action; creating and editing report their success here too.
   const { run, errors: rowErrors, notice, setNotice } = useAction();
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const { confirm, dialog } = useConfirm();
 
   async function create(values: { name: string; description: string }) {
     const project = await createProject(values);
@@ -92,7 +94,13 @@ export default function ProjectsPage() {
   }
 
   async function remove(project: Project) {
-    if (!window.confirm(t("projects.confirmDelete", { name: project.name }))) return;
+    const confirmed = await confirm({
+      title: t("projects.confirmDeleteTitle", { name: project.name }),
+      description: t("projects.confirmDeleteBody"),
+      confirmLabel: t("common.delete"),
+      danger: true,
+    });
+    if (!confirmed) return;
     await run(async () => {
       await deleteProject(project.id);
       projects.setData((list) => list?.filter((p) => p.id !== project.id) ?? null);
@@ -145,7 +153,7 @@ export default function ProjectsPage() {
                           <Button variant="secondary" aria-label={t("projects.editNamed", { name: project.name })} onClick={() => setEditing(project.id)}>
                             {t("common.edit")}
                           </Button>
-                          <Button variant="ghost" aria-label={t("projects.deleteNamed", { name: project.name })} onClick={() => remove(project)}>
+                          <Button variant="ghost" aria-label={t("projects.deleteNamed", { name: project.name })} onClick={() => void remove(project)}>
                             {t("common.delete")}
                           </Button>
                         </div>
@@ -166,6 +174,7 @@ export default function ProjectsPage() {
           />
         </Card>
       </div>
+      {dialog}
     </>
   );
 }
