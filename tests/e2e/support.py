@@ -88,6 +88,11 @@ def describe(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def toasts(page: Page) -> Locator:
+    """The root layout's toaster (sonner): what an action did is announced there, politely, for a few seconds."""
+    return page.get_by_role("region", name="Notifications (Alt+T)")
+
+
 def wait_hydrated(field: Locator) -> Locator:
     """Waits until React has hydrated this server-rendered element: typing into it before then is lost when
     hydration resets the controlled value. React attaches its props to the DOM node when it takes it over."""

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { cookies, headers } from "next/headers";
 import type { ReactNode } from "react";
 import { LOCALE_COOKIE, pickLocale } from "@/i18n/config";
+import { AppToaster } from "@/components/Toaster";
 import { IntlProvider } from "@/i18n/IntlProvider";
 import { serverBaseDomain } from "@/lib/host";
 import "./globals.css";
@@ -17,7 +18,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang={locale} data-base-domain={serverBaseDomain()}>
       <body className="min-h-screen">
-        <IntlProvider initialLocale={locale}>{children}</IntlProvider>
+        <IntlProvider initialLocale={locale}>
+          {children}
+          <AppToaster />
+        </IntlProvider>
       </body>
     </html>
   );

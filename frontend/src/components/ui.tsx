@@ -10,7 +10,7 @@ import {
   type SelectHTMLAttributes,
   type TextareaHTMLAttributes,
 } from "react";
-import type { FormErrors } from "@/lib/api/errors";
+import { generalMessages, type FormErrors } from "@/lib/api/errors";
 
 export function cx(...classes: (string | false | null | undefined)[]): string {
   return classes.filter(Boolean).join(" ");
@@ -113,16 +113,10 @@ export function Alert({ tone = "info", children, className }: { tone?: AlertTone
 export function FormAlert({ errors }: { errors: FormErrors | null }) {
   const t = useTranslations("errors");
   if (!errors || errors.general.length === 0) return null;
-  const text = (message: string) => {
-    if (message === "network") return t("network");
-    if (errors.status === 429) return t("rateLimited", { seconds: errors.retryAfter ?? 60 });
-    if (message.startsWith("http_")) return t("http", { status: message.slice(5) });
-    return message;
-  };
   return (
     <Alert tone="error">
       <ul className="space-y-1">
-        {[...new Set(errors.general.map(text))].map((message) => (
+        {generalMessages(errors, t).map((message) => (
           <li key={message}>{message}</li>
         ))}
       </ul>

@@ -1,8 +1,20 @@
 import { render, type RenderOptions } from "@testing-library/react";
 import type { ReactElement } from "react";
+import { createPortal } from "react-dom";
+import { AppToaster } from "@/components/Toaster";
 import type { Locale } from "@/i18n/config";
 import { IntlProvider } from "@/i18n/IntlProvider";
 
+/**
+ * The component inside what the root layout gives every page: the language and the toasts. The toaster is
+ * portalled out of `container`, so that a component that renders nothing still leaves `container` empty.
+ */
 export function renderWithIntl(ui: ReactElement, { locale = "en", ...options }: { locale?: Locale } & RenderOptions = {}) {
-  return render(<IntlProvider initialLocale={locale}>{ui}</IntlProvider>, options);
+  return render(
+    <IntlProvider initialLocale={locale}>
+      {ui}
+      {createPortal(<AppToaster />, document.body)}
+    </IntlProvider>,
+    options,
+  );
 }

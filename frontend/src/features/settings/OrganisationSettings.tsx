@@ -44,7 +44,7 @@ export function GeneralSection({ organisation }: { organisation: OrganisationRes
   const { can, reloadMe } = useOrg();
   const data = organisation.data!;
   const [name, setName] = useState(data.name);
-  const { run, busy, errors, notice, setNotice } = useAction({ fields: ["name"] });
+  const { run, busy, errors, notify } = useAction({ fields: ["name"] });
   const manage = can("organisation.manage");
 
   function save(event: FormEvent) {
@@ -54,7 +54,7 @@ export function GeneralSection({ organisation }: { organisation: OrganisationRes
       organisation.setData(() => updated);
       setName(updated.name);
       reloadMe(); // the header shows the organisation's name from /me
-      setNotice(t("settings.general.saved"));
+      notify(t("settings.general.saved"));
     });
   }
 
@@ -62,7 +62,6 @@ export function GeneralSection({ organisation }: { organisation: OrganisationRes
     <Card title={t("settings.general.title")}>
       {manage ? (
         <form onSubmit={save} className="space-y-4" aria-label={t("settings.general.title")}>
-          {notice && <Alert tone="success">{notice}</Alert>}
           <FormAlert errors={errors} />
           <TextField
             label={t("settings.general.name")}
@@ -105,11 +104,11 @@ export function LogoSection({ organisation }: { organisation: OrganisationResour
   const [waitingFrom, setWaitingFrom] = useState<{ previous: string | null } | null>(null);
   const [gaveUp, setGaveUp] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
-  const { run, pending, errors, notice, setNotice } = useAction<"upload" | "remove">({ fields: ["file"] });
+  const { run, pending, errors, notify } = useAction<"upload" | "remove">({ fields: ["file"] });
   // The poll reads these through a ref: its timer must not restart when a render makes new functions.
-  const latest = useRef({ setData: organisation.setData, done: () => setNotice(t("settings.logo.updated")) });
+  const latest = useRef({ setData: organisation.setData, done: () => notify(t("settings.logo.updated")) });
   useEffect(() => {
-    latest.current = { setData: organisation.setData, done: () => setNotice(t("settings.logo.updated")) };
+    latest.current = { setData: organisation.setData, done: () => notify(t("settings.logo.updated")) };
   });
 
   useEffect(() => {
@@ -172,7 +171,7 @@ export function LogoSection({ organisation }: { organisation: OrganisationResour
       setWaitingFrom(null);
       setGaveUp(false);
       setConfirmRemove(false);
-      setNotice(t("settings.logo.removed"));
+      notify(t("settings.logo.removed"));
     }, "remove");
   }
 
@@ -192,7 +191,6 @@ export function LogoSection({ organisation }: { organisation: OrganisationResour
           )}
         </div>
         <div className="min-w-0 flex-1 space-y-3">
-          {notice && <Alert tone="success">{notice}</Alert>}
           {processing && (
             <div role="status" className="flex items-center gap-2 text-sm text-slate-700">
               <Spinner className="h-4 w-4" />
@@ -265,7 +263,7 @@ export function SecuritySection({ organisation }: { organisation: OrganisationRe
   const labelId = useId();
   const hintId = useId();
   const [mfaMissing, setMfaMissing] = useState(false);
-  const { run, busy, errors, notice, setNotice } = useAction({ fields: ["requireMfa"] });
+  const { run, busy, errors, notify } = useAction({ fields: ["requireMfa"] });
 
   function toggle() {
     const next = !data.requireMfa;
@@ -274,7 +272,7 @@ export function SecuritySection({ organisation }: { organisation: OrganisationRe
       try {
         const updated = await updateOrganisation({ requireMfa: next });
         organisation.setData(() => updated);
-        setNotice(next ? t("settings.security.on") : t("settings.security.off"));
+        notify(next ? t("settings.security.on") : t("settings.security.off"));
       } catch (error) {
         if (apiErrorCode(error) === "mfa_not_enabled") setMfaMissing(true);
         throw error;
@@ -287,7 +285,6 @@ export function SecuritySection({ organisation }: { organisation: OrganisationRe
   return (
     <Card title={t("settings.security.title")}>
       <div className="space-y-3">
-        {notice && <Alert tone="success">{notice}</Alert>}
         <FormAlert errors={errors} />
         <div className="flex items-start justify-between gap-4">
           <div>

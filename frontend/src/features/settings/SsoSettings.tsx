@@ -96,7 +96,7 @@ export function SsoSettings() {
   const sso = useResource(getSso);
   const [form, setForm] = useState<FormState | null>(null);
   const [confirmRemove, setConfirmRemove] = useState(false);
-  const { run, pending, errors, notice, setNotice } = useAction<"save" | "remove">({ fields: FIELDS });
+  const { run, pending, errors, notify } = useAction<"save" | "remove">({ fields: FIELDS });
 
   if (sso.loading) return <Card title={t("settings.sso.title")}><Loading /></Card>;
   if (sso.error) {
@@ -124,7 +124,7 @@ export function SsoSettings() {
       });
       sso.setData(() => saved);
       setForm(null); // from the saved configuration, with the typed secret gone
-      setNotice(t("settings.sso.saved"));
+      notify(t("settings.sso.saved"));
     }, "save");
   }
 
@@ -134,7 +134,7 @@ export function SsoSettings() {
       sso.setData(() => null);
       setForm(null);
       setConfirmRemove(false);
-      setNotice(t("settings.sso.removed"));
+      notify(t("settings.sso.removed"));
     }, "remove");
   }
 
@@ -142,7 +142,6 @@ export function SsoSettings() {
     <Card title={t("settings.sso.title")}>
       <form onSubmit={save} className="space-y-4" aria-label={t("settings.sso.title")} noValidate>
         <p className="text-sm text-slate-600">{config ? t("settings.sso.configured") : t("settings.sso.intro")}</p>
-        {notice && <Alert tone="success">{notice}</Alert>}
         <FormAlert errors={errors} />
         <TextField
           label={t("settings.sso.issuer")}

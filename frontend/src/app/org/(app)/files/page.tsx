@@ -5,7 +5,7 @@ import { useRef, useState, type FormEvent } from "react";
 import { useDates } from "@/components/format";
 import { useConfirm } from "@/components/ConfirmDialog";
 import { AsyncContent, DataTable } from "@/components/data";
-import { Alert, Button, Card, EmptyState, FormAlert, PageHeader } from "@/components/ui";
+import { Button, Card, EmptyState, FormAlert, PageHeader } from "@/components/ui";
 import { deleteFile, getFile, getFileLimits, listFiles, uploadFile } from "@/lib/api/endpoints";
 import type { StoredFile } from "@/lib/api/types";
 import { useAction } from "@/lib/useAction";
@@ -23,9 +23,11 @@ export default function FilesPage() {
   const [chosen, setChosen] = useState<File | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [controller, setController] = useState<AbortController | null>(null);
-  // The upload's progress is its own state (the bar); the rows are busy while one of them is acted on.
-  const { run, pending, errors, notice, setNotice } = useAction<"upload" | StoredFile["id"]>({ fields: ["file"] });
-  const busy = pending === "upload" ? null : pending;
+  // The upload is a form (its errors inline, its progress the bar); the rows' actions fail as toasts.
+  const uploader = useAction({ fields: ["file"] });
+  const rows = useAction<StoredFile["id"]>({ toastErrors: true });
+  const { errors } = uploader;
+  const busy = rows.pending;
   const { confirm, dialog } = useConfirm();
 
   function choose(file: File | null) {
@@ -45,23 +47,23 @@ export default function FilesPage() {
     const abort = new AbortController();
     setController(abort);
     setProgress(0);
-    await run(async () => {
+    await uploader.run(async () => {
       try {
         const stored = await uploadFile(chosen, setProgress, abort.signal);
         files.setData((list) => [stored, ...(list ?? [])]);
-        setNotice(t("files.uploaded", { name: stored.name }));
+        uploader.notify(t("files.uploaded", { name: stored.name }));
         setChosen(null);
         if (inputRef.current) inputRef.current.value = "";
       } catch (error) {
         if (!abort.signal.aborted) throw error; // a cancelled upload is no error
       }
-    }, "upload");
+    });
     setProgress(null);
     setController(null);
   }
 
   function download(file: StoredFile) {
-    void run(async () => {
+    void rows.run(async () => {
       // The link is short-lived, so it is fetched at the moment of the click rather than with the list.
       const detail = await getFile(file.id);
       if (detail.downloadUrl) window.location.assign(detail.downloadUrl);
@@ -76,10 +78,10 @@ export default function FilesPage() {
       danger: true,
     });
     if (!confirmed) return;
-    void run(async () => {
+    void rows.run(async () => {
       await deleteFile(file.id);
       files.setData((list) => list?.filter((f) => f.id !== file.id) ?? null);
-      setNotice(t("files.deleted", { name: file.name }));
+      rows.notify(t("files.deleted", { name: file.name }));
     }, file.id);
   }
 
@@ -92,6 +94,7 @@ export default function FilesPage() {
       <div className="space-y-6">
         <Card>
           <form onSubmit={upload} className="space-y-4">
+            <FormAlert errors={errors} />
             <div className="space-y-1.5">
               <label htmlFor="file-input" className="block text-sm font-medium text-slate-900">
                 {t("files.choose")}
@@ -151,8 +154,6 @@ export default function FilesPage() {
             </div>
           </form>
         </Card>
-        {notice && <Alert tone="success">{notice}</Alert>}
-        {!errors?.fields.file && <FormAlert errors={errors} />}
         <AsyncContent
           loading={files.loading}
           error={files.error}

@@ -21,23 +21,21 @@ export default function InvitationsPage() {
   const invitations = useResource(listInvitations);
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("member");
-  // The invite form and the rows each have their errors; one notice says what the last of them did.
+  // The invite form shows its errors inline, next to its fields; the rows' failures are toasts. Successes: toasts.
   const form = useAction({ fields: FIELDS });
-  const rows = useAction<Invitation["id"]>();
+  const rows = useAction<Invitation["id"]>({ toastErrors: true });
   const { busy: sending, errors: formErrors } = form;
-  const { pending: busy, errors: rowErrors } = rows;
-  const notice = form.notice ?? rows.notice;
+  const { pending: busy } = rows;
   const { confirm, dialog } = useConfirm();
 
   if (!can("members.manage")) return <Alert tone="info">{t("invitations.noPermission")}</Alert>;
 
   function invite(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    rows.setNotice(null);
     void form.run(async () => {
       const invitation = await createInvitation(email, role);
       invitations.setData((list) => [invitation, ...(list ?? [])]);
-      form.setNotice(t("invitations.sent", { email: invitation.email }));
+      form.notify(t("invitations.sent", { email: invitation.email }));
       setEmail("");
     });
   }
@@ -52,16 +50,15 @@ export default function InvitationsPage() {
       });
       if (!confirmed) return;
     }
-    form.setNotice(null);
     void rows.run(async () => {
       if (action === "resend") {
         await resendInvitation(invitation.id);
-        rows.setNotice(t("invitations.resent", { email: invitation.email }));
+        rows.notify(t("invitations.resent", { email: invitation.email }));
         invitations.reload();
       } else {
         await revokeInvitation(invitation.id);
         invitations.setData((list) => list?.filter((i) => i.id !== invitation.id) ?? null);
-        rows.setNotice(t("invitations.revoked", { email: invitation.email }));
+        rows.notify(t("invitations.revoked", { email: invitation.email }));
       }
     }, invitation.id);
   }
@@ -72,7 +69,6 @@ export default function InvitationsPage() {
     <>
       <PageHeader title={t("invitations.title")} description={t("invitations.subtitle")} />
       <div className="space-y-6">
-        {notice && <Alert tone="success">{notice}</Alert>}
         <Card title={t("invitations.inviteTitle")}>
           <form onSubmit={invite} noValidate className="grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-start">
             <div className="sm:col-span-3">
@@ -105,7 +101,6 @@ export default function InvitationsPage() {
           </form>
         </Card>
         <Card title={t("invitations.pending")}>
-          <FormAlert errors={rowErrors} />
           <AsyncContent
             loading={invitations.loading}
             error={invitations.error}

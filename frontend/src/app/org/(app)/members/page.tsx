@@ -4,7 +4,7 @@ import { useTranslations } from "next-intl";
 import { useDates } from "@/components/format";
 import { useConfirm } from "@/components/ConfirmDialog";
 import { AsyncContent, DataTable } from "@/components/data";
-import { Alert, Button, EmptyState, FormAlert, PageHeader } from "@/components/ui";
+import { Button, EmptyState, PageHeader } from "@/components/ui";
 import { useOrg } from "@/features/org/OrgShell";
 import { listMembers, removeMember, updateMember } from "@/lib/api/endpoints";
 import type { Member, Role } from "@/lib/api/types";
@@ -16,7 +16,8 @@ export default function MembersPage() {
   const { me, can, assignableRoles } = useOrg();
   const dates = useDates();
   const members = useResource(listMembers);
-  const { run, pending: busy, errors, notice, setNotice } = useAction<Member["id"]>();
+  // Row actions: what they did (or why they failed) is a toast.
+  const { run, pending: busy, notify } = useAction<Member["id"]>({ toastErrors: true });
   const manage = can("members.manage");
   const { confirm, dialog } = useConfirm();
 
@@ -24,7 +25,7 @@ export default function MembersPage() {
     void run(async () => {
       const updated = await updateMember(member.id, role);
       members.setData((list) => list?.map((m) => (m.id === member.id ? { ...m, ...updated, role } : m)) ?? null);
-      setNotice(t("members.roleUpdated", { name: member.fullName || member.email, role: t(`roles.${role}`) }));
+      notify(t("members.roleUpdated", { name: member.fullName || member.email, role: t(`roles.${role}`) }));
     }, member.id);
   }
 
@@ -40,7 +41,7 @@ export default function MembersPage() {
     void run(async () => {
       await removeMember(member.id);
       members.setData((list) => list?.filter((m) => m.id !== member.id) ?? null);
-      setNotice(t("members.removed", { name }));
+      notify(t("members.removed", { name }));
     }, member.id);
   }
 
@@ -48,8 +49,6 @@ export default function MembersPage() {
     <>
       <PageHeader title={t("members.title")} description={t("members.subtitle", { organisation: me.tenant.name })} />
       <div className="space-y-4">
-        {notice && <Alert tone="success">{notice}</Alert>}
-        <FormAlert errors={errors} />
         <AsyncContent
           loading={members.loading}
           error={members.error}

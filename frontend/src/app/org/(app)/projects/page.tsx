@@ -5,7 +5,7 @@ import { useRef, useState, type FormEvent } from "react";
 import { useDates } from "@/components/format";
 import { useConfirm } from "@/components/ConfirmDialog";
 import { AsyncContent } from "@/components/data";
-import { Alert, Button, Card, EmptyState, FormAlert, PageHeader, TextAreaField, TextField } from "@/components/ui";
+import { Button, Card, EmptyState, FormAlert, PageHeader, TextAreaField, TextField } from "@/components/ui";
 import { createProject, deleteProject, listProjects, updateProject } from "@/lib/api/endpoints";
 import type { Project } from "@/lib/api/types";
 import { useAction } from "@/lib/useAction";
@@ -75,22 +75,22 @@ export default function ProjectsPage() {
   const dates = useDates();
   const projects = useResource(listProjects);
   const [editing, setEditing] = useState<Project["id"] | null>(null);
-  // Deleting is the page's own action; creating and editing report their success here too.
-  const { run, errors: rowErrors, notice, setNotice } = useAction();
+  // Deleting is the page's own action (its failure a toast); creating and editing toast their success too.
+  const { run, notify } = useAction({ toastErrors: true });
   const headingRef = useRef<HTMLHeadingElement>(null);
   const { confirm, dialog } = useConfirm();
 
   async function create(values: { name: string; description: string }) {
     const project = await createProject(values);
     projects.setData((list) => [project, ...(list ?? [])]);
-    setNotice(t("projects.created", { name: project.name }));
+    notify(t("projects.created", { name: project.name }));
   }
 
   async function save(project: Project, values: { name: string; description: string }) {
     const updated = await updateProject(project.id, values);
     projects.setData((list) => list?.map((p) => (p.id === project.id ? { ...p, ...updated } : p)) ?? null);
     setEditing(null);
-    setNotice(t("projects.updated", { name: updated.name }));
+    notify(t("projects.updated", { name: updated.name }));
   }
 
   async function remove(project: Project) {
@@ -104,7 +104,7 @@ export default function ProjectsPage() {
     await run(async () => {
       await deleteProject(project.id);
       projects.setData((list) => list?.filter((p) => p.id !== project.id) ?? null);
-      setNotice(t("projects.deleted", { name: project.name }));
+      notify(t("projects.deleted", { name: project.name }));
       headingRef.current?.focus();
     });
   }
@@ -117,8 +117,6 @@ export default function ProjectsPage() {
           <h2 id="project-list" ref={headingRef} tabIndex={-1} className="sr-only">
             {t("projects.title")}
           </h2>
-          {notice && <Alert tone="success">{notice}</Alert>}
-          <FormAlert errors={rowErrors} />
           <AsyncContent
             loading={projects.loading}
             error={projects.error}
