@@ -5,6 +5,7 @@ import { LOCALE_COOKIE, pickLocale } from "@/i18n/config";
 import { AppToaster } from "@/components/Toaster";
 import { IntlProvider } from "@/i18n/IntlProvider";
 import { serverBaseDomain } from "@/lib/host";
+import { THEME_SCRIPT } from "@/lib/theme";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -16,7 +17,12 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const locale = pickLocale((await cookies()).get(LOCALE_COOKIE)?.value, (await headers()).get("accept-language"));
   return (
-    <html lang={locale} data-base-domain={serverBaseDomain()}>
+    // The theme script sets class="dark" on <html> before React hydrates it: the one attribute allowed to differ.
+    <html lang={locale} data-base-domain={serverBaseDomain()} suppressHydrationWarning>
+      <head>
+        {/* Before the first paint: a dark page never flashes light (CSP: script-src allows inline scripts). */}
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
       <body className="min-h-screen">
         <IntlProvider initialLocale={locale}>
           {children}

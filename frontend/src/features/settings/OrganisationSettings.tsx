@@ -71,7 +71,7 @@ export function GeneralSection({ organisation }: { organisation: OrganisationRes
             maxLength={200}
             errors={errors?.fields.name}
           />
-          <p className="text-sm text-slate-600">{t("settings.general.subdomain", { subdomain: data.subdomain })}</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">{t("settings.general.subdomain", { subdomain: data.subdomain })}</p>
           <Button type="submit" loading={busy} disabled={name.trim() === "" || name.trim() === data.name}>
             {busy ? t("common.saving") : t("common.save")}
           </Button>
@@ -79,12 +79,12 @@ export function GeneralSection({ organisation }: { organisation: OrganisationRes
       ) : (
         <div className="space-y-3">
           <dl className="grid gap-3 text-sm sm:grid-cols-[10rem_1fr]">
-            <dt className="font-medium text-slate-900">{t("settings.general.name")}</dt>
-            <dd className="text-slate-700">{data.name}</dd>
-            <dt className="font-medium text-slate-900">{t("settings.general.subdomainLabel")}</dt>
-            <dd className="text-slate-700">{data.subdomain}</dd>
+            <dt className="font-medium text-slate-900 dark:text-slate-100">{t("settings.general.name")}</dt>
+            <dd className="text-slate-700 dark:text-slate-300">{data.name}</dd>
+            <dt className="font-medium text-slate-900 dark:text-slate-100">{t("settings.general.subdomainLabel")}</dt>
+            <dd className="text-slate-700 dark:text-slate-300">{data.subdomain}</dd>
           </dl>
-          <p className="text-sm text-slate-600">{t("settings.general.readOnly")}</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">{t("settings.general.readOnly")}</p>
         </div>
       )}
     </Card>
@@ -181,18 +181,18 @@ export function LogoSection({ organisation }: { organisation: OrganisationResour
   return (
     <Card title={t("settings.logo.title")}>
       <div className="flex flex-wrap items-start gap-6">
-        <div className="flex h-24 w-24 shrink-0 items-center justify-center overflow-hidden rounded-lg bg-slate-50 ring-1 ring-slate-200">
+        <div className="flex h-24 w-24 shrink-0 items-center justify-center overflow-hidden rounded-lg bg-slate-50 ring-1 ring-slate-200 dark:bg-slate-800 dark:ring-slate-700">
           {data.logoUrl ? (
             // A presigned object-storage URL that expires: next/image would need every bucket origin configured.
             // eslint-disable-next-line @next/next/no-img-element
             <img src={data.logoUrl} alt={t("settings.logo.alt", { name: data.name })} className="max-h-full max-w-full object-contain" />
           ) : (
-            <span className="px-2 text-center text-xs text-slate-500">{t("settings.logo.none")}</span>
+            <span className="px-2 text-center text-xs text-slate-500 dark:text-slate-400">{t("settings.logo.none")}</span>
           )}
         </div>
         <div className="min-w-0 flex-1 space-y-3">
           {processing && (
-            <div role="status" className="flex items-center gap-2 text-sm text-slate-700">
+            <div role="status" className="flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
               <Spinner className="h-4 w-4" />
               {t("settings.logo.processing")}
             </div>
@@ -202,10 +202,10 @@ export function LogoSection({ organisation }: { organisation: OrganisationResour
             <form onSubmit={upload} className="space-y-3" aria-label={t("settings.logo.title")}>
               <FormAlert errors={errors} />
               <div className="space-y-1.5">
-                <label htmlFor="logo-input" className="block text-sm font-medium text-slate-900">
+                <label htmlFor="logo-input" className="block text-sm font-medium text-slate-900 dark:text-slate-100">
                   {t("settings.logo.choose")}
                 </label>
-                <p id="logo-input-hint" className="text-sm text-slate-600">
+                <p id="logo-input-hint" className="text-sm text-slate-600 dark:text-slate-400">
                   {t("settings.logo.hint", { limit: dates.bytes(LOGO_MAX_BYTES) })}
                 </p>
                 <input
@@ -217,10 +217,10 @@ export function LogoSection({ organisation }: { organisation: OrganisationResour
                   aria-invalid={fileErrors.length > 0 ? true : undefined}
                   aria-describedby={cx("logo-input-hint", fileErrors.length > 0 && "logo-input-error")}
                   onChange={(e) => choose(e.target.files?.[0] ?? null)}
-                  className="block w-full text-sm text-slate-700 file:mr-4 file:rounded-md file:border-0 file:bg-indigo-50 file:px-3 file:py-2 file:font-semibold file:text-indigo-700 hover:file:bg-indigo-100"
+                  className="block w-full text-sm text-slate-700 file:mr-4 file:rounded-md file:border-0 file:bg-indigo-50 file:px-3 file:py-2 file:font-semibold file:text-indigo-700 hover:file:bg-indigo-100 dark:text-slate-300 dark:file:bg-indigo-950 dark:file:text-indigo-300 dark:hover:file:bg-indigo-900"
                 />
                 {fileErrors.length > 0 && (
-                  <ul id="logo-input-error" role="alert" className="text-sm text-red-700">
+                  <ul id="logo-input-error" role="alert" className="text-sm text-red-700 dark:text-red-400">
                     {fileErrors.map((m) => (
                       <li key={m}>{m}</li>
                     ))}
@@ -239,7 +239,7 @@ export function LogoSection({ organisation }: { organisation: OrganisationResour
               </div>
             </form>
           ) : (
-            <p className="text-sm text-slate-600">{t("settings.logo.readOnly")}</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">{t("settings.logo.readOnly")}</p>
           )}
         </div>
       </div>
@@ -288,10 +288,10 @@ export function SecuritySection({ organisation }: { organisation: OrganisationRe
         <FormAlert errors={errors} />
         <div className="flex items-start justify-between gap-4">
           <div>
-            <p id={labelId} className="text-sm font-medium text-slate-900">
+            <p id={labelId} className="text-sm font-medium text-slate-900 dark:text-slate-100">
               {t("settings.security.requireMfa")}
             </p>
-            <p id={hintId} className="text-sm text-slate-600">
+            <p id={hintId} className="text-sm text-slate-600 dark:text-slate-400">
               {t("settings.security.requireMfaHint")}
             </p>
           </div>
@@ -304,8 +304,8 @@ export function SecuritySection({ organisation }: { organisation: OrganisationRe
             disabled={busy}
             onClick={toggle}
             className={cx(
-              "relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:opacity-60",
-              data.requireMfa ? "bg-indigo-600" : "bg-slate-300",
+              "relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:opacity-60 dark:focus-visible:outline-indigo-400",
+              data.requireMfa ? "bg-indigo-600" : "bg-slate-300 dark:bg-slate-600",
             )}
           >
             <span
@@ -318,7 +318,7 @@ export function SecuritySection({ organisation }: { organisation: OrganisationRe
           </button>
         </div>
         {(mfaMissing || fieldErrors.length > 0) && (
-          <div id={`${hintId}-error`} role="alert" className="text-sm text-red-700">
+          <div id={`${hintId}-error`} role="alert" className="text-sm text-red-700 dark:text-red-400">
             {mfaMissing
               ? t.rich("settings.security.mfaNotEnabled", {
                   link: (chunks) => (
@@ -359,7 +359,7 @@ export function LeaveSection({ organisation }: { organisation: OrganisationResou
   return (
     <Card title={t("settings.leave.title")}>
       <div className="space-y-3">
-        <p className="text-sm text-slate-600">{t("settings.leave.body", { name: data.name })}</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">{t("settings.leave.body", { name: data.name })}</p>
         {lastOwner ? <Alert tone="error">{t("settings.leave.lastOwner")}</Alert> : <FormAlert errors={errors} />}
         <Button variant="secondary" onClick={() => setOpen(true)} disabled={busy}>
           {t("settings.leave.button")}
@@ -401,14 +401,14 @@ export function DangerZone({ organisation, onDeleted }: { organisation: Organisa
   }
 
   return (
-    <section aria-labelledby="danger-zone" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-red-200">
-      <h2 id="danger-zone" className="mb-4 text-lg font-semibold text-red-800">
+    <section aria-labelledby="danger-zone" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-red-200 dark:bg-slate-900 dark:ring-red-900">
+      <h2 id="danger-zone" className="mb-4 text-lg font-semibold text-red-800 dark:text-red-200">
         {t("settings.danger.title")}
       </h2>
       <div className="flex flex-wrap items-center justify-between gap-4">
         <div className="max-w-xl">
-          <p className="text-sm font-medium text-slate-900">{t("settings.danger.delete")}</p>
-          <p className="text-sm text-slate-600">{t("settings.danger.deleteHint")}</p>
+          <p className="text-sm font-medium text-slate-900 dark:text-slate-100">{t("settings.danger.delete")}</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">{t("settings.danger.deleteHint")}</p>
         </div>
         <Button variant="danger" onClick={() => setOpen(true)}>
           {t("settings.danger.delete")}

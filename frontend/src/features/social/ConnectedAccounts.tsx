@@ -115,11 +115,11 @@ export function ConnectedAccounts({ email }: { email: string }) {
   return (
     <Card title={t("connectedTitle")}>
       <div className="space-y-4">
-        <p className="text-sm text-slate-600">{t("connectedIntro")}</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">{t("connectedIntro")}</p>
         {notice && <Alert tone={view === "list" ? "success" : "info"}>{notice}</Alert>}
         {view === "locked" && (
           <form onSubmit={unlock} noValidate aria-label={t("connectedTitle")} className="space-y-4">
-            <p className="text-sm text-slate-600">{t("unlockText")}</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">{t("unlockText")}</p>
             <FormAlert errors={errors} />
             <TextField
               label={tMfa("password")}
@@ -138,7 +138,7 @@ export function ConnectedAccounts({ email }: { email: string }) {
         )}
         {view === "code" && (
           <form onSubmit={submitCode} noValidate aria-label={t("connectedTitle")} className="space-y-4">
-            <p className="text-sm text-slate-600">{tMfa("unlockCodeText")}</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">{tMfa("unlockCodeText")}</p>
             <FormAlert errors={errors} />
             <TextField
               label={tMfa("codeLabel")}
@@ -163,14 +163,14 @@ export function ConnectedAccounts({ email }: { email: string }) {
           <>
             <FormAlert errors={errors} />
             {accounts.length === 0 ? (
-              <p className="text-sm text-slate-600">{t("noneConnected")}</p>
+              <p className="text-sm text-slate-600 dark:text-slate-400">{t("noneConnected")}</p>
             ) : (
-              <ul aria-label={t("connectedTitle")} className="divide-y divide-slate-100">
+              <ul aria-label={t("connectedTitle")} className="divide-y divide-slate-100 dark:divide-slate-800">
                 {accounts.map((account) => (
                   <li key={`${account.provider.id}:${account.uid}`} className="flex items-center justify-between gap-4 py-2">
                     <span className="text-sm">
-                      <span className="font-medium text-slate-900">{account.provider.name}</span>{" "}
-                      <span className="text-slate-600">{account.display}</span>
+                      <span className="font-medium text-slate-900 dark:text-slate-100">{account.provider.name}</span>{" "}
+                      <span className="text-slate-600 dark:text-slate-400">{account.display}</span>
                     </span>
                     <Button
                       variant="secondary"

@@ -70,12 +70,12 @@ export default function AccountPage() {
       <FormAlert errors={openError} />
       <AsyncContent loading={tenants === null} error={loadFailed} data={tenants} emptyState={<EmptyState title={t("account.empty")} />}>
         {(list) => (
-          <ul className="divide-y divide-slate-200 rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+          <ul className="divide-y divide-slate-200 rounded-lg bg-white shadow-sm ring-1 ring-slate-200 dark:divide-slate-700 dark:bg-slate-900 dark:ring-slate-700">
             {list.map((tenant) => (
               <li key={tenant.id} className="flex flex-wrap items-center justify-between gap-4 p-4">
                 <div>
-                  <p className="font-medium text-slate-900">{tenant.name}</p>
-                  <p className="text-sm text-slate-600">
+                  <p className="font-medium text-slate-900 dark:text-slate-100">{tenant.name}</p>
+                  <p className="text-sm text-slate-600 dark:text-slate-400">
                     {tenant.subdomain} · {t(`roles.${tenant.role}`)}
                   </p>
                 </div>

@@ -96,11 +96,11 @@ export default function FilesPage() {
           <form onSubmit={upload} className="space-y-4">
             <FormAlert errors={errors} />
             <div className="space-y-1.5">
-              <label htmlFor="file-input" className="block text-sm font-medium text-slate-900">
+              <label htmlFor="file-input" className="block text-sm font-medium text-slate-900 dark:text-slate-100">
                 {t("files.choose")}
               </label>
               {maxBytes !== null && (
-                <p id="file-input-hint" className="text-sm text-slate-600">
+                <p id="file-input-hint" className="text-sm text-slate-600 dark:text-slate-400">
                   {t("files.limitHint", { size: dates.bytes(maxBytes) })}
                 </p>
               )}
@@ -115,10 +115,10 @@ export default function FilesPage() {
                   undefined
                 }
                 onChange={(e) => choose(e.target.files?.[0] ?? null)}
-                className="block w-full text-sm text-slate-700 file:mr-4 file:rounded-md file:border-0 file:bg-indigo-50 file:px-3 file:py-2 file:font-semibold file:text-indigo-700 hover:file:bg-indigo-100"
+                className="block w-full text-sm text-slate-700 file:mr-4 file:rounded-md file:border-0 file:bg-indigo-50 file:px-3 file:py-2 file:font-semibold file:text-indigo-700 hover:file:bg-indigo-100 dark:text-slate-300 dark:file:bg-indigo-950 dark:file:text-indigo-300 dark:hover:file:bg-indigo-900"
               />
               {fileErrors.length > 0 && (
-                <ul id="file-input-error" role="alert" className="text-sm text-red-700">
+                <ul id="file-input-error" role="alert" className="text-sm text-red-700 dark:text-red-400">
                   {fileErrors.map((m) => (
                     <li key={m}>{m}</li>
                   ))}
@@ -127,7 +127,7 @@ export default function FilesPage() {
             </div>
             {progress !== null && chosen && (
               <div className="space-y-1">
-                <p className="text-sm text-slate-700" id="upload-label">
+                <p className="text-sm text-slate-700 dark:text-slate-300" id="upload-label">
                   {t("files.uploading", { name: chosen.name })} {percent}%
                 </p>
                 <div
@@ -136,7 +136,7 @@ export default function FilesPage() {
                   aria-valuemin={0}
                   aria-valuemax={100}
                   aria-valuenow={percent}
-                  className="h-2 w-full overflow-hidden rounded-full bg-slate-200"
+                  className="h-2 w-full overflow-hidden rounded-full bg-slate-200 dark:bg-slate-700"
                 >
                   <div className="h-full bg-indigo-600 transition-[width]" style={{ width: `${percent}%` }} />
                 </div>
@@ -168,10 +168,10 @@ export default function FilesPage() {
             >
               {list.map((file) => (
                 <tr key={file.id}>
-                  <td className="px-4 py-3 font-medium break-all text-slate-900">{file.name}</td>
-                  <td className="px-4 py-3 whitespace-nowrap text-slate-700">{dates.bytes(file.size)}</td>
-                  <td className="px-4 py-3 text-slate-700">{file.contentType}</td>
-                  <td className="px-4 py-3 whitespace-nowrap text-slate-700">{dates.dateTime(file.createdAt)}</td>
+                  <td className="px-4 py-3 font-medium break-all text-slate-900 dark:text-slate-100">{file.name}</td>
+                  <td className="px-4 py-3 whitespace-nowrap text-slate-700 dark:text-slate-300">{dates.bytes(file.size)}</td>
+                  <td className="px-4 py-3 text-slate-700 dark:text-slate-300">{file.contentType}</td>
+                  <td className="px-4 py-3 whitespace-nowrap text-slate-700 dark:text-slate-300">{dates.dateTime(file.createdAt)}</td>
                   <td className="flex justify-end gap-2 px-4 py-3">
                     <Button
                       variant="secondary"

@@ -114,10 +114,10 @@ export default function InvitationsPage() {
               >
                 {list.map((invitation) => (
                   <tr key={invitation.id}>
-                    <td className="py-2 pr-4 font-medium text-slate-900">{invitation.email}</td>
+                    <td className="py-2 pr-4 font-medium text-slate-900 dark:text-slate-100">{invitation.email}</td>
                     <td className="py-2 pr-4">{t(`roles.${invitation.role}`)}</td>
-                    <td className="py-2 pr-4 text-slate-700">{personLabel(invitation.invitedBy)}</td>
-                    <td className="py-2 pr-4 text-slate-700">{dates.dateTime(invitation.expiresAt)}</td>
+                    <td className="py-2 pr-4 text-slate-700 dark:text-slate-300">{personLabel(invitation.invitedBy)}</td>
+                    <td className="py-2 pr-4 text-slate-700 dark:text-slate-300">{dates.dateTime(invitation.expiresAt)}</td>
                     <td className="flex justify-end gap-2 py-2">
                       <Button
                         variant="secondary"

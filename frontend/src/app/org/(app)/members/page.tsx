@@ -67,10 +67,10 @@ export default function MembersPage() {
                 const editable = manage && !isMe && (can("owners.manage") || member.role !== "owner");
                 return (
                   <tr key={member.id}>
-                    <td className="px-4 py-3 font-medium text-slate-900">
-                      {member.fullName || "—"} {isMe && <span className="text-slate-500">{t("members.you")}</span>}
+                    <td className="px-4 py-3 font-medium text-slate-900 dark:text-slate-100">
+                      {member.fullName || "—"} {isMe && <span className="text-slate-500 dark:text-slate-400">{t("members.you")}</span>}
                     </td>
-                    <td className="px-4 py-3 text-slate-700">{member.email}</td>
+                    <td className="px-4 py-3 text-slate-700 dark:text-slate-300">{member.email}</td>
                     <td className="px-4 py-3">
                       {editable ? (
                         <select
@@ -78,7 +78,7 @@ export default function MembersPage() {
                           value={member.role}
                           disabled={busy === member.id}
                           onChange={(e) => changeRole(member, e.target.value as Role)}
-                          className="rounded-md border-0 py-1 pr-8 pl-2 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600"
+                          className="rounded-md border-0 py-1 pr-8 pl-2 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600 dark:ring-slate-600 dark:focus:ring-indigo-400"
                         >
                           {assignableRoles.map((role) => (
                             <option key={role} value={role}>
@@ -90,7 +90,7 @@ export default function MembersPage() {
                         t(`roles.${member.role}`)
                       )}
                     </td>
-                    <td className="px-4 py-3 text-slate-700">{dates.date(member.joinedAt)}</td>
+                    <td className="px-4 py-3 text-slate-700 dark:text-slate-300">{dates.date(member.joinedAt)}</td>
                     {manage && (
                       <td className="px-4 py-3 text-right">
                         {editable && (

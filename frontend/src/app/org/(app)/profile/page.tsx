@@ -33,11 +33,11 @@ export default function ProfilePage() {
       <PageHeader title={t("profile.title")} />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
-          <dl className="divide-y divide-slate-100">
+          <dl className="divide-y divide-slate-100 dark:divide-slate-800">
             {rows.map(([label, value]) => (
               <div key={label} className="grid grid-cols-3 gap-4 py-3">
-                <dt className="text-sm text-slate-600">{label}</dt>
-                <dd className="col-span-2 text-sm font-medium text-slate-900">{value}</dd>
+                <dt className="text-sm text-slate-600 dark:text-slate-400">{label}</dt>
+                <dd className="col-span-2 text-sm font-medium text-slate-900 dark:text-slate-100">{value}</dd>
               </div>
             ))}
           </dl>
@@ -49,7 +49,7 @@ export default function ProfilePage() {
             <LanguageSwitcher />
           </Card>
           <Card title={t("profile.changePassword")}>
-            <p className="mb-4 text-sm text-slate-600">{t("profile.changePasswordText")}</p>
+            <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">{t("profile.changePasswordText")}</p>
             <FormAlert errors={errors} />
             {sent ? (
               <Alert tone="success">{sent}</Alert>

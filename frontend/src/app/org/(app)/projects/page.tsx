@@ -126,10 +126,10 @@ export default function ProjectsPage() {
             {(list) => (
               <ul className="space-y-3">
                 {list.map((project) => (
-                  <li key={project.id} className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
+                  <li key={project.id} className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700">
                     {editing === project.id ? (
                       <>
-                        <h3 className="mb-3 font-semibold text-slate-900">{t("projects.editTitle", { name: project.name })}</h3>
+                        <h3 className="mb-3 font-semibold text-slate-900 dark:text-slate-100">{t("projects.editTitle", { name: project.name })}</h3>
                         <ProjectForm
                           initial={{ name: project.name, description: project.description ?? "" }}
                           submitLabel={t("common.save")}
@@ -141,9 +141,9 @@ export default function ProjectsPage() {
                     ) : (
                       <div className="flex flex-wrap items-start justify-between gap-3">
                         <div>
-                          <h3 className="font-semibold text-slate-900">{project.name}</h3>
-                          {project.description && <p className="mt-1 text-sm whitespace-pre-line text-slate-700">{project.description}</p>}
-                          <p className="mt-2 text-xs text-slate-500">
+                          <h3 className="font-semibold text-slate-900 dark:text-slate-100">{project.name}</h3>
+                          {project.description && <p className="mt-1 text-sm whitespace-pre-line text-slate-700 dark:text-slate-300">{project.description}</p>}
+                          <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
                             {t("projects.createdAt")} {dates.date(project.createdAt)}
                           </p>
                         </div>

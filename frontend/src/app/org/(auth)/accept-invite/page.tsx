@@ -69,7 +69,7 @@ function AcceptInvite() {
       {/* A provider sign-in lands on /login when it fails (e.g. not yet a member: the password form accepts). */}
       <ProviderButtons />
       <form onSubmit={onSubmit} noValidate className="space-y-5">
-        <p className="text-sm text-slate-700">{existing ? t("acceptInvite.existingAccount") : t("acceptInvite.newAccount")}</p>
+        <p className="text-sm text-slate-700 dark:text-slate-300">{existing ? t("acceptInvite.existingAccount") : t("acceptInvite.newAccount")}</p>
         <FormAlert errors={errors} />
         <TextField label={t("acceptInvite.email")} type="email" value={preview.email} readOnly autoComplete="username" />
         {!existing && (
