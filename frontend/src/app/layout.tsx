@@ -5,7 +5,7 @@ import { LOCALE_COOKIE, pickLocale } from "@/i18n/config";
 import { AppToaster } from "@/components/Toaster";
 import { IntlProvider } from "@/i18n/IntlProvider";
 import { serverBaseDomain } from "@/lib/host";
-import { THEME_SCRIPT } from "@/lib/theme";
+import { THEME_SCRIPT } from "@/lib/themeScript";
 import "./globals.css";
 
 export const metadata: Metadata = {
