@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { cookies, headers } from "next/headers";
 import type { ReactNode } from "react";
-import { LOCALE_COOKIE, pickLocale } from "@/i18n/config";
 import { AppToaster } from "@/components/Toaster";
+import { LOCALE_COOKIE, pickLocale } from "@/i18n/config";
 import { IntlProvider } from "@/i18n/IntlProvider";
 import { serverBaseDomain } from "@/lib/host";
 import { THEME_SCRIPT } from "@/lib/themeScript";
