@@ -28,6 +28,11 @@ BASE_DOMAIN = "localhost"
 # an element or a URL, so a passing run never waits this long.
 TIMEOUT_MS = 20_000
 PASSWORD = "e2e-Correct-Horse-42"
+# Every page of an organisation's host behind sign-in, and the public site's pages: what the whole-site checks visit.
+ORGANISATION_PAGES = [
+    "/", "/projects", "/files", "/members", "/invitations", "/exports", "/billing", "/audit", "/profile", "/settings",
+]  # fmt: skip
+PUBLIC_PAGES = ["/", "/plans", "/signup", "/login"]
 
 expect.set_options(timeout=TIMEOUT_MS)
 
@@ -86,6 +91,17 @@ def describe(violations: list[dict[str, Any]]) -> str:
         targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:5]]
         lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']} -> {targets}")
     return "\n".join(lines)
+
+
+def settle(page: Page) -> None:
+    """The page has loaded what it loads (no request for half a second) and shows its heading."""
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("heading").first.wait_for()
+
+
+def toasts(page: Page) -> Locator:
+    """The root layout's toaster (sonner): what an action did is announced there, politely, for a few seconds."""
+    return page.get_by_role("region", name="Notifications (Alt+T)")
 
 
 def wait_hydrated(field: Locator) -> Locator:

@@ -152,6 +152,7 @@ def test_name_picture_password_and_sessions(
     other.wait_for_url(re.compile(re.escape(f"{org}/login")))
 
     page.get_by_role("button", name="Sign out everywhere").click()
+    page.get_by_role("dialog", name="Sign out everywhere?").get_by_role("button", name="Sign out everywhere").click()
     page.wait_for_url(re.compile(re.escape(f"{org}/login")))
     page.goto(f"{org}/profile")
     page.wait_for_url(re.compile(re.escape(f"{org}/login")))

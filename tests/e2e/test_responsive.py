@@ -9,21 +9,18 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page
 
-from .support import Site, accessibility_violations, describe, screenshot, sign_up, unique
+from .support import (
+    ORGANISATION_PAGES,
+    PUBLIC_PAGES,
+    Site,
+    accessibility_violations,
+    describe,
+    screenshot,
+    settle,
+    sign_up,
+    unique,
+)
 
-ORGANISATION_PAGES = [
-    "/",
-    "/projects",
-    "/files",
-    "/members",
-    "/invitations",
-    "/exports",
-    "/billing",
-    "/audit",
-    "/profile",
-    "/settings",
-]
-PUBLIC_PAGES = ["/", "/plans", "/signup", "/login"]
 WIDTHS = [1280, 375]
 
 
@@ -40,11 +37,6 @@ _CULPRITS = """() => [...document.querySelectorAll('body *')].filter(e => {
   }
   return true;
 }).slice(0, 5).map(e => `${e.tagName.toLowerCase()}.${String(e.className).slice(0, 60)}`)"""
-
-
-def _settle(page: Page) -> None:
-    page.wait_for_load_state("networkidle")
-    page.get_by_role("heading").first.wait_for()
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -68,7 +60,7 @@ def test_every_page_fits_a_phone_and_a_laptop(
         page.set_viewport_size({"width": width, "height": 900})
         for base, path in visits:
             page.goto(f"{base}{path}")
-            _settle(page)
+            settle(page)
             assert page.evaluate("() => document.documentElement.lang") == language, f"{path} is not in {language}"
             if (overflow := _overflow(page)) > 0:
                 problems.append(f"{base}{path} at {width}px: {overflow}px too wide {page.evaluate(_CULPRITS)}")

@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from playwright.sync_api import ConsoleMessage, Page, expect
 
+from shared_apps.accounts.signup import Signup
+
 from .support import ROOT, Site, sign_up, unique, wait_hydrated
 
 SECURITY = json.loads((ROOT / "frontend" / "src" / "lib" / "security-headers.json").read_text())
@@ -29,7 +31,7 @@ def _watch_csp(page: Page) -> list[str]:
 
 
 def test_pages_send_the_security_headers_and_token_pages_no_referrer(
-    live_db: None, site: Site, new_page: Callable[[], Page]
+    live_db: None, site: Site, new_page: Callable[[], Page], acme: Signup
 ) -> None:
     page = new_page()
     violations = _watch_csp(page)
@@ -41,7 +43,7 @@ def test_pages_send_the_security_headers_and_token_pages_no_referrer(
     assert login.headers["referrer-policy"] == "strict-origin-when-cross-origin"
     wait_hydrated(page.get_by_label("Email"))  # the app's scripts ran under the policy
 
-    org = site.org_url("acme")
+    org = site.org_url("acme")  # the session's organisation (the acme fixture: requested, not left to another test)
     for url in (
         f"{site.public_url}/reset-password?key=secret-key",
         f"{site.public_url}/verify-email?key=secret-key",

@@ -20,7 +20,7 @@ export function LanguageSwitcher() {
         onChange={(event) => {
           if (isLocale(event.target.value)) setLocale(event.target.value);
         }}
-        className="rounded-md border-0 bg-transparent py-1 pr-7 pl-2 text-sm text-slate-700 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600 focus:outline-none"
+        className="rounded-md border-0 bg-transparent py-1 pr-7 pl-2 text-sm text-slate-700 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600 focus:outline-none dark:text-slate-300 dark:ring-slate-600 dark:focus:ring-indigo-400"
       >
         {locales.map((code) => (
           <option key={code} value={code} lang={code}>

@@ -19,10 +19,10 @@ export function PageNotFound({ organisationHost }: { organisationHost?: string }
   );
   return (
     <main id="content" className="mx-auto max-w-md px-4 py-24 text-center">
-      <h1 className="text-2xl font-bold text-slate-900">
+      <h1 className="text-2xl font-bold text-slate-900 dark:text-slate-100">
         {organisationHost ? t("errors.orgNotFoundTitle") : t("errors.notFoundTitle")}
       </h1>
-      <p className="mt-2 text-slate-600">
+      <p className="mt-2 text-slate-600 dark:text-slate-400">
         {organisationHost ? t("errors.orgNotFound", { host: organisationHost }) : t("errors.notFound")}
       </p>
       <p className="mt-6">

@@ -7,6 +7,7 @@ import { useState, type ReactNode } from "react";
 import { logout } from "@/lib/api/endpoints";
 import { usePublicSessionStatus } from "@/lib/auth/session";
 import { LanguageSwitcher } from "./LanguageSwitcher";
+import { ThemeToggle } from "./ThemeToggle";
 import { linkStyles } from "./ui";
 
 export function SkipLink() {
@@ -14,7 +15,7 @@ export function SkipLink() {
   return (
     <a
       href="#content"
-      className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium text-indigo-700 shadow focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
+      className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium text-indigo-700 shadow focus:not-sr-only focus:fixed focus:top-2 focus:left-2 dark:bg-slate-900 dark:text-indigo-300"
     >
       {t("skipToContent")}
     </a>
@@ -70,9 +71,9 @@ export function PublicShell({ children }: { children: ReactNode }) {
   return (
     <>
       <SkipLink />
-      <header className="border-b border-slate-200 bg-white">
+      <header className="border-b border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 py-3">
-          <Link href="/" className="rounded-sm text-lg font-bold text-slate-900">
+          <Link href="/" className="rounded-sm text-lg font-bold text-slate-900 dark:text-slate-100">
             {t("common.appName")}
           </Link>
           <nav aria-label={t("nav.main")} className="flex flex-wrap items-center gap-4 text-sm">
@@ -80,6 +81,7 @@ export function PublicShell({ children }: { children: ReactNode }) {
               {t("nav.plans")}
             </Link>
             <AccountLinks />
+            <ThemeToggle />
             <LanguageSwitcher />
           </nav>
         </div>
@@ -95,9 +97,9 @@ export function PublicShell({ children }: { children: ReactNode }) {
 export function AuthCard({ title, subtitle, children }: { title: string; subtitle?: ReactNode; children: ReactNode }) {
   return (
     <div className="mx-auto w-full max-w-md">
-      <h1 className="text-2xl font-bold tracking-tight text-slate-900">{title}</h1>
-      {subtitle && <p className="mt-2 text-slate-600">{subtitle}</p>}
-      <div className="mt-6 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">{children}</div>
+      <h1 className="text-2xl font-bold tracking-tight text-slate-900 dark:text-slate-100">{title}</h1>
+      {subtitle && <p className="mt-2 text-slate-600 dark:text-slate-400">{subtitle}</p>}
+      <div className="mt-6 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700">{children}</div>
     </div>
   );
 }

@@ -32,13 +32,13 @@ export function AsyncContent<L extends readonly unknown[]>({
 
 const tableStyles = {
   framed: {
-    wrapper: "relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-indigo-600",
-    thead: "bg-slate-50 text-left text-slate-700",
+    wrapper: "relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:bg-slate-900 dark:ring-slate-700 dark:focus-visible:outline-indigo-400",
+    thead: "bg-slate-50 text-left text-slate-700 dark:bg-slate-800 dark:text-slate-300",
     th: "px-4 py-3",
   },
   plain: {
-    wrapper: "relative overflow-x-auto focus-visible:outline-2 focus-visible:outline-indigo-600",
-    thead: "text-left text-slate-700",
+    wrapper: "relative overflow-x-auto focus-visible:outline-2 focus-visible:outline-indigo-600 dark:focus-visible:outline-indigo-400",
+    thead: "text-left text-slate-700 dark:text-slate-300",
     th: "py-2 pr-4",
   },
 } as const;
@@ -67,7 +67,7 @@ export function DataTable({
   const styles = tableStyles[framed ? "framed" : "plain"];
   return (
     <div className={styles.wrapper} role="region" aria-label={columns.join(", ")} tabIndex={0}>
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
+      <table className="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-700">
         <thead className={styles.thead}>
           <tr>
             {columns.map((column) => (
@@ -82,7 +82,7 @@ export function DataTable({
             )}
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">{children}</tbody>
+        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">{children}</tbody>
       </table>
     </div>
   );

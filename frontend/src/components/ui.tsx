@@ -10,22 +10,22 @@ import {
   type SelectHTMLAttributes,
   type TextareaHTMLAttributes,
 } from "react";
-import type { FormErrors } from "@/lib/api/errors";
+import { generalMessages, type FormErrors } from "@/lib/api/errors";
 
 export function cx(...classes: (string | false | null | undefined)[]): string {
   return classes.filter(Boolean).join(" ");
 }
 
 const focusRing =
-  "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600";
+  "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:focus-visible:outline-indigo-400";
 
 type ButtonVariant = "primary" | "secondary" | "danger" | "ghost";
 
 const buttonStyles: Record<ButtonVariant, string> = {
-  primary: "bg-indigo-600 text-white hover:bg-indigo-500 disabled:bg-indigo-300",
-  secondary: "bg-white text-slate-900 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:text-slate-400",
-  danger: "bg-red-600 text-white hover:bg-red-500 disabled:bg-red-300",
-  ghost: "text-slate-700 hover:bg-slate-100 disabled:text-slate-400",
+  primary: "bg-indigo-600 text-white hover:bg-indigo-500 disabled:bg-indigo-300 dark:disabled:bg-indigo-800",
+  secondary: "bg-white text-slate-900 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:text-slate-400 dark:bg-slate-900 dark:text-slate-100 dark:ring-slate-600 dark:hover:bg-slate-800 dark:disabled:text-slate-500",
+  danger: "bg-red-600 text-white hover:bg-red-500 disabled:bg-red-300 dark:disabled:bg-red-900",
+  ghost: "text-slate-700 hover:bg-slate-100 disabled:text-slate-400 dark:text-slate-300 dark:hover:bg-slate-800 dark:disabled:text-slate-500",
 };
 
 export function Button({
@@ -74,7 +74,7 @@ export function Spinner({ className, label }: { className?: string; label?: stri
 export function Loading({ label }: { label?: string }) {
   const t = useTranslations("common");
   return (
-    <div role="status" className="flex items-center gap-3 py-8 text-slate-600">
+    <div role="status" className="flex items-center gap-3 py-8 text-slate-600 dark:text-slate-400">
       <Spinner />
       <span>{label ?? t("loading")}</span>
     </div>
@@ -83,19 +83,19 @@ export function Loading({ label }: { label?: string }) {
 
 export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
   return (
-    <div className="rounded-lg border-2 border-dashed border-slate-200 p-8 text-center">
-      <p className="font-medium text-slate-900">{title}</p>
-      {children && <div className="mt-2 text-sm text-slate-600">{children}</div>}
+    <div className="rounded-lg border-2 border-dashed border-slate-200 p-8 text-center dark:border-slate-700">
+      <p className="font-medium text-slate-900 dark:text-slate-100">{title}</p>
+      {children && <div className="mt-2 text-sm text-slate-600 dark:text-slate-400">{children}</div>}
     </div>
   );
 }
 
 type AlertTone = "error" | "success" | "info" | "warning";
 const alertStyles: Record<AlertTone, string> = {
-  error: "bg-red-50 text-red-800 ring-red-200",
-  success: "bg-green-50 text-green-800 ring-green-200",
-  info: "bg-sky-50 text-sky-800 ring-sky-200",
-  warning: "bg-amber-50 text-amber-900 ring-amber-200",
+  error: "bg-red-50 text-red-800 ring-red-200 dark:bg-red-950 dark:text-red-200 dark:ring-red-900",
+  success: "bg-green-50 text-green-800 ring-green-200 dark:bg-green-950 dark:text-green-200 dark:ring-green-900",
+  info: "bg-sky-50 text-sky-800 ring-sky-200 dark:bg-sky-950 dark:text-sky-200 dark:ring-sky-900",
+  warning: "bg-amber-50 text-amber-900 ring-amber-200 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-900",
 };
 
 export function Alert({ tone = "info", children, className }: { tone?: AlertTone; children: ReactNode; className?: string }) {
@@ -113,16 +113,10 @@ export function Alert({ tone = "info", children, className }: { tone?: AlertTone
 export function FormAlert({ errors }: { errors: FormErrors | null }) {
   const t = useTranslations("errors");
   if (!errors || errors.general.length === 0) return null;
-  const text = (message: string) => {
-    if (message === "network") return t("network");
-    if (errors.status === 429) return t("rateLimited", { seconds: errors.retryAfter ?? 60 });
-    if (message.startsWith("http_")) return t("http", { status: message.slice(5) });
-    return message;
-  };
   return (
     <Alert tone="error">
       <ul className="space-y-1">
-        {[...new Set(errors.general.map(text))].map((message) => (
+        {generalMessages(errors, t).map((message) => (
           <li key={message}>{message}</li>
         ))}
       </ul>
@@ -142,18 +136,18 @@ interface FieldShellProps {
 function FieldShell({ id, label, hint, errors, status, children }: FieldShellProps) {
   return (
     <div className="space-y-1.5">
-      <label htmlFor={id} className="block text-sm font-medium text-slate-900">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-900 dark:text-slate-100">
         {label}
       </label>
       {children}
       {status}
       {hint && (
-        <div id={`${id}-hint`} className="text-sm text-slate-600">
+        <div id={`${id}-hint`} className="text-sm text-slate-600 dark:text-slate-400">
           {hint}
         </div>
       )}
       {errors && errors.length > 0 && (
-        <ul id={`${id}-error`} className="space-y-0.5 text-sm text-red-700">
+        <ul id={`${id}-error`} className="space-y-0.5 text-sm text-red-700 dark:text-red-400">
           {errors.map((message) => (
             <li key={message}>{message}</li>
           ))}
@@ -171,7 +165,7 @@ function describedBy(id: string, hint: unknown, errors: string[] | undefined, ex
 }
 
 const controlStyles =
-  "block w-full rounded-md border-0 px-3 py-2 text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600 focus:outline-none aria-[invalid=true]:ring-red-500 disabled:bg-slate-50";
+  "block w-full rounded-md border-0 bg-white px-3 py-2 text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600 focus:outline-none aria-[invalid=true]:ring-red-500 disabled:bg-slate-50 dark:bg-slate-900 dark:text-slate-100 dark:ring-slate-600 dark:placeholder:text-slate-500 dark:focus:ring-indigo-400 dark:disabled:bg-slate-800";
 
 type TextFieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, "id"> & {
   label: string;
@@ -202,7 +196,7 @@ export const TextField = forwardRef<HTMLInputElement, TextFieldProps>(function T
       {addon ? (
         <div className="flex">
           {input}
-          <span className="inline-flex items-center rounded-r-md bg-slate-50 px-3 text-sm text-slate-600 ring-1 ring-inset ring-slate-300">
+          <span className="inline-flex items-center rounded-r-md bg-slate-50 px-3 text-sm text-slate-600 ring-1 ring-inset ring-slate-300 dark:bg-slate-800 dark:text-slate-400 dark:ring-slate-600">
             {addon}
           </span>
         </div>
@@ -260,10 +254,10 @@ export function SelectField({
 
 export function Card({ title, children, actions }: { title?: ReactNode; children: ReactNode; actions?: ReactNode }) {
   return (
-    <section className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+    <section className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700">
       {(title || actions) && (
         <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
-          {title && <h2 className="text-lg font-semibold text-slate-900">{title}</h2>}
+          {title && <h2 className="text-lg font-semibold text-slate-900 dark:text-slate-100">{title}</h2>}
           {actions}
         </div>
       )}
@@ -276,12 +270,12 @@ export function PageHeader({ title, description, actions }: { title: string; des
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
       <div>
-        <h1 className="text-2xl font-bold tracking-tight text-slate-900">{title}</h1>
-        {description && <p className="mt-1 text-slate-600">{description}</p>}
+        <h1 className="text-2xl font-bold tracking-tight text-slate-900 dark:text-slate-100">{title}</h1>
+        {description && <p className="mt-1 text-slate-600 dark:text-slate-400">{description}</p>}
       </div>
       {actions}
     </div>
   );
 }
 
-export const linkStyles = cx("font-medium text-indigo-700 underline-offset-2 hover:underline rounded-sm", focusRing);
+export const linkStyles = cx("font-medium text-indigo-700 underline-offset-2 hover:underline rounded-sm dark:text-indigo-300", focusRing);

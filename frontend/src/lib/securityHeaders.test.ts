@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { contentSecurityPolicy, securityHeaderRules, TOKEN_PAGES } from "./securityHeaders";
+import { THEME_SCRIPT } from "./theme";
 
 const valueOf = (rules: ReturnType<typeof securityHeaderRules>, source: string, key: string) =>
   rules.find((rule) => rule.source === source)?.headers.find((header) => header.key === key)?.value;
@@ -33,5 +34,19 @@ describe("security headers (next.config.ts headers())", () => {
   it("only `next dev` may evaluate code", () => {
     expect(contentSecurityPolicy(true)).toContain("script-src 'self' 'unsafe-eval' 'unsafe-inline'");
     expect(contentSecurityPolicy(false)).not.toContain("unsafe-eval");
+  });
+
+  it("lets the root layout's inline theme script run: 'unsafe-inline' with no nonce or hash beside it", () => {
+    // A nonce or a hash in script-src makes browsers ignore 'unsafe-inline', which would block the theme script
+    // (and Next.js's own inline scripts): whoever adds one must also list the script's hash.
+    expect(THEME_SCRIPT).toMatch(/^\(function\(\)\{/);
+    for (const development of [false, true]) {
+      const scriptSrc = contentSecurityPolicy(development)
+        .split("; ")
+        .find((directive) => directive.startsWith("script-src "))!
+        .split(" ");
+      expect(scriptSrc).toContain("'unsafe-inline'");
+      expect(scriptSrc.filter((source) => /^'(nonce|sha256|sha384|sha512)-/.test(source))).toEqual([]);
+    }
   });
 });

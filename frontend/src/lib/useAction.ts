@@ -1,7 +1,9 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { toFormErrors, type FormErrors } from "@/lib/api/errors";
+import { toast } from "sonner";
+import { generalMessages, toFormErrors, type FormErrors } from "@/lib/api/errors";
 
 export interface ActionOptions {
   /** The fields the form renders: errors about them go next to the field, the rest to the top (toFormErrors). */
@@ -10,6 +12,11 @@ export interface ActionOptions {
   keepPendingOnSuccess?: boolean;
   /** Sees (and may rewrite) the errors of a failed action before they are shown. */
   onError?: (errors: FormErrors) => void;
+  /**
+   * A failure's messages that belong to no field also go to an error toast: for row actions (delete, remove,
+   * revoke...) that have no form to show them in. A form keeps them inline instead (FormAlert), next to its fields.
+   */
+  toastErrors?: boolean;
 }
 
 export interface Action<K> {
@@ -23,13 +30,21 @@ export interface Action<K> {
   busy: boolean;
   errors: FormErrors | null;
   setErrors: (errors: FormErrors | null) => void;
-  /** A success message for the last action; set it from inside the action. */
+  /** A success message shown inline, for the last action; set it from inside the action. */
   notice: string | null;
   setNotice: (notice: string | null) => void;
+  /** A success message as a toast (it outlives the component: fine after a delete removed the row). */
+  notify: (message: string) => void;
 }
 
-/** The submit scaffold every form and row action repeats: pending, errors from the API, a success notice. */
-export function useAction<K = true>({ fields = [], keepPendingOnSuccess = false, onError }: ActionOptions = {}): Action<K> {
+/** The submit scaffold every form and row action repeats: pending, errors from the API, a success notice or toast. */
+export function useAction<K = true>({
+  fields = [],
+  keepPendingOnSuccess = false,
+  onError,
+  toastErrors = false,
+}: ActionOptions = {}): Action<K> {
+  const t = useTranslations("errors");
   const [pending, setPending] = useState<K | null>(null);
   const [errors, setErrors] = useState<FormErrors | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -44,6 +59,7 @@ export function useAction<K = true>({ fields = [], keepPendingOnSuccess = false,
       const formErrors = toFormErrors(error, fields);
       onError?.(formErrors);
       setErrors(formErrors);
+      if (toastErrors) for (const message of generalMessages(formErrors, t)) toast.error(message);
       setPending(null);
       return false;
     }
@@ -51,5 +67,5 @@ export function useAction<K = true>({ fields = [], keepPendingOnSuccess = false,
     return true;
   }
 
-  return { run, pending, busy: pending !== null, errors, setErrors, notice, setNotice };
+  return { run, pending, busy: pending !== null, errors, setErrors, notice, setNotice, notify: (message) => toast.success(message) };
 }

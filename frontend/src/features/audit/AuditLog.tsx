@@ -87,12 +87,12 @@ export function AuditLog() {
           <DataTable framed columns={[t("when"), t("who"), t("what"), t("target")]}>
             {entries.map((entry) => (
               <tr key={entry.id} className="align-top">
-                <td className="whitespace-nowrap px-4 py-3 text-slate-600">{dates.dateTime(entry.createdAt)}</td>
+                <td className="whitespace-nowrap px-4 py-3 text-slate-600 dark:text-slate-400">{dates.dateTime(entry.createdAt)}</td>
                 <td className="px-4 py-3 break-words">{actorEmail(entry) ?? t("system")}</td>
                 <td className="px-4 py-3">
-                  <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-800">{entry.action}</code>
+                  <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-800 dark:bg-slate-800 dark:text-slate-200">{entry.action}</code>
                 </td>
-                <td className="px-4 py-3 text-slate-600">{entry.targetType ? `${entry.targetType} ${entry.targetId ?? ""}` : "—"}</td>
+                <td className="px-4 py-3 text-slate-600 dark:text-slate-400">{entry.targetType ? `${entry.targetType} ${entry.targetId ?? ""}` : "—"}</td>
               </tr>
             ))}
           </DataTable>
@@ -103,7 +103,7 @@ export function AuditLog() {
           <Button variant="secondary" disabled={page <= 1} onClick={() => change((f) => ({ ...f, page: page - 1 }))}>
             {t("newer")}
           </Button>
-          <span className="text-slate-600">{t("pageOf", { page, pages })}</span>
+          <span className="text-slate-600 dark:text-slate-400">{t("pageOf", { page, pages })}</span>
           <Button variant="secondary" disabled={page >= pages} onClick={() => change((f) => ({ ...f, page: page + 1 }))}>
             {t("older")}
           </Button>

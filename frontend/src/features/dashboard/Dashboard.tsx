@@ -55,14 +55,14 @@ function Stats({ overview }: { overview: Overview }) {
       </h2>
       <dl className="grid grid-cols-2 gap-4 lg:grid-cols-4">
         {stats.map((stat) => (
-          <div key={stat.label} className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
-            <dt className="text-sm text-slate-600">
+          <div key={stat.label} className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700">
+            <dt className="text-sm text-slate-600 dark:text-slate-400">
               <Link href={stat.href} className={linkStyles}>
                 {stat.label}
               </Link>
             </dt>
-            <dd className="mt-1 text-2xl font-semibold break-words text-slate-900">{stat.value}</dd>
-            {"hint" in stat && stat.hint && <dd className="text-xs text-slate-500">{stat.hint}</dd>}
+            <dd className="mt-1 text-2xl font-semibold break-words text-slate-900 dark:text-slate-100">{stat.value}</dd>
+            {"hint" in stat && stat.hint && <dd className="text-xs text-slate-500 dark:text-slate-400">{stat.hint}</dd>}
           </div>
         ))}
       </dl>
@@ -81,7 +81,7 @@ function Checklist({ overview }: { overview: Overview }) {
   const allDone = steps.every((step) => step.done);
   return (
     <Card title={t("gettingStarted")}>
-      {allDone && <p className="mb-3 text-sm text-emerald-700">{t("gettingStartedDone")}</p>}
+      {allDone && <p className="mb-3 text-sm text-emerald-700 dark:text-emerald-400">{t("gettingStartedDone")}</p>}
       <ol className="space-y-2" aria-label={t("gettingStarted")}>
         {steps.map((step) => (
           <li key={step.key} className="flex items-center gap-3" data-done={step.done}>
@@ -89,13 +89,13 @@ function Checklist({ overview }: { overview: Overview }) {
               aria-hidden="true"
               className={cx(
                 "flex h-6 w-6 shrink-0 items-center justify-center rounded-full text-xs font-bold",
-                step.done ? "bg-emerald-600 text-white" : "ring-2 ring-slate-300 text-transparent",
+                step.done ? "bg-emerald-600 text-white" : "ring-2 ring-slate-300 text-transparent dark:ring-slate-600",
               )}
             >
               ✓
             </span>
             {step.done ? (
-              <span className="text-slate-500 line-through">{step.label}</span>
+              <span className="text-slate-500 line-through dark:text-slate-400">{step.label}</span>
             ) : (
               <Link href={step.href} className={linkStyles}>
                 {step.label}
@@ -131,16 +131,16 @@ function RecentActivity() {
       {entries === null ? (
         <Loading />
       ) : entries.length === 0 ? (
-        <p className="text-sm text-slate-600">{t("noActivity")}</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">{t("noActivity")}</p>
       ) : (
-        <ul className="divide-y divide-slate-100 text-sm">
+        <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
           {entries.map((entry) => (
             <li key={entry.id} className="flex flex-wrap justify-between gap-2 py-2">
               <span className="break-words">
                 <span className="font-medium">{typeof entry.actor?.["email"] === "string" ? entry.actor["email"] : "—"}</span>{" "}
-                <code className="rounded bg-slate-100 px-1 text-xs">{entry.action}</code>
+                <code className="rounded bg-slate-100 px-1 text-xs dark:bg-slate-800">{entry.action}</code>
               </span>
-              <span className="text-slate-500">{dates.dateTime(entry.createdAt)}</span>
+              <span className="text-slate-500 dark:text-slate-400">{dates.dateTime(entry.createdAt)}</span>
             </li>
           ))}
         </ul>

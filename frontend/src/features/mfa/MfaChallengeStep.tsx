@@ -135,10 +135,10 @@ export function MfaChallengeStep({
   return (
     <form onSubmit={onSubmit} noValidate aria-labelledby="mfa-challenge-title" className="space-y-5">
       <div>
-        <h2 id="mfa-challenge-title" className="text-base font-semibold text-slate-900">
+        <h2 id="mfa-challenge-title" className="text-base font-semibold text-slate-900 dark:text-slate-100">
           {t("challengeTitle")}
         </h2>
-        <p className="mt-1 text-sm text-slate-600">
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
           {passkey ? t("challengePasskey") : totp ? t("challengeTotp") : t("challengeRecovery")}
         </p>
       </div>

@@ -290,13 +290,13 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
     <Card title={<span id={MFA_SECTION_ID}>{t("title")}</span>}>
       <div className="space-y-4">
         {required && <Alert tone="warning">{t("requiredBanner", { organisation })}</Alert>}
-        <p className="text-sm text-slate-600">{t("intro")}</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">{t("intro")}</p>
         {notice && <Alert tone="success">{notice}</Alert>}
 
         {view.name === "locked" && (
           <form onSubmit={unlock} noValidate aria-label={t("title")} className="space-y-4">
             {lockedNotice && <Alert tone="info">{lockedNotice}</Alert>}
-            <p className="text-sm text-slate-600">{t("unlockText")}</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">{t("unlockText")}</p>
             <FormAlert errors={errors} />
             <TextField
               label={t("password")}
@@ -316,7 +316,7 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
 
         {view.name === "code" && (
           <form onSubmit={submitSecondFactor} noValidate aria-label={t("title")} className="space-y-4">
-            <p className="text-sm text-slate-600">{t("unlockCodeText")}</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">{t("unlockCodeText")}</p>
             <FormAlert errors={errors} />
             {codeField(t("codeLabel"))}
             <div className="flex gap-2">
@@ -333,16 +333,16 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
         {view.name === "overview" && (
           <>
             <FormAlert errors={errors} />
-            <dl className="divide-y divide-slate-100">
+            <dl className="divide-y divide-slate-100 dark:divide-slate-800">
               <div className="grid grid-cols-3 gap-4 py-2">
-                <dt className="text-sm text-slate-600">{t("status")}</dt>
-                <dd className="col-span-2 text-sm font-medium text-slate-900" data-testid="mfa-status">
+                <dt className="text-sm text-slate-600 dark:text-slate-400">{t("status")}</dt>
+                <dd className="col-span-2 text-sm font-medium text-slate-900 dark:text-slate-100" data-testid="mfa-status">
                   {enabled ? t("on") : t("off")}
                 </dd>
               </div>
               <div className="grid grid-cols-3 gap-4 py-2">
-                <dt className="text-sm text-slate-600">{t("methods")}</dt>
-                <dd className="col-span-2 text-sm text-slate-900">
+                <dt className="text-sm text-slate-600 dark:text-slate-400">{t("methods")}</dt>
+                <dd className="col-span-2 text-sm text-slate-900 dark:text-slate-100">
                   {totp || recovery || passkeys.length > 0 ? (
                     <ul className="space-y-1">
                       {totp && (
@@ -358,8 +358,8 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
                 </dd>
               </div>
               <div className="grid grid-cols-3 gap-4 py-2">
-                <dt className="text-sm text-slate-600">{t("passkeys")}</dt>
-                <dd className="col-span-2 text-sm text-slate-900">
+                <dt className="text-sm text-slate-600 dark:text-slate-400">{t("passkeys")}</dt>
+                <dd className="col-span-2 text-sm text-slate-900 dark:text-slate-100">
                   {passkeys.length > 0 ? (
                     <ul aria-label={t("passkeys")} className="space-y-1">
                       {passkeys.map((passkey) => (
@@ -425,18 +425,18 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
 
         {view.name === "setup" && (
           <form onSubmit={activate} noValidate aria-label={t("setUp")} className="space-y-4">
-            <p className="text-sm text-slate-600">{t("scan")}</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">{t("scan")}</p>
             <QrCode value={view.setup.totpUrl} label={t("qrLabel")} />
             <div className="space-y-1">
-              <p className="text-sm text-slate-600">{t("manualEntry")}</p>
+              <p className="text-sm text-slate-600 dark:text-slate-400">{t("manualEntry")}</p>
               <p className="text-sm">
                 <span className="sr-only">{t("secret")}: </span>
-                <code data-testid="totp-secret" className="rounded bg-slate-100 px-2 py-1 font-mono tracking-wider break-all select-all">
+                <code data-testid="totp-secret" className="rounded bg-slate-100 px-2 py-1 font-mono tracking-wider break-all select-all dark:bg-slate-800">
                   {view.setup.secret}
                 </code>
               </p>
             </div>
-            <p className="text-sm text-slate-600">{t("confirmText")}</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">{t("confirmText")}</p>
             <FormAlert errors={errors} />
             {codeField(t("codeLabel"))}
             <div className="flex gap-2">
@@ -458,7 +458,7 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
 
         {view.name === "passkey" && (
           <form onSubmit={createNewPasskey} noValidate aria-label={t("addPasskey")} className="space-y-4">
-            <p className="text-sm text-slate-600">{t("passkeyText")}</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">{t("passkeyText")}</p>
             <FormAlert errors={errors} />
             <TextField
               label={t("passkeyName")}
@@ -502,12 +502,12 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
 
         {view.name === "codes" && (
           <section aria-labelledby="mfa-codes-title" className="space-y-3">
-            <h3 id="mfa-codes-title" className="text-base font-semibold text-slate-900">
+            <h3 id="mfa-codes-title" className="text-base font-semibold text-slate-900 dark:text-slate-100">
               {t("recoveryTitle")}
             </h3>
             {view.regenerated && <Alert tone="info">{t("regenerated")}</Alert>}
-            <p className="text-sm text-slate-600">{t("recoveryText")}</p>
-            <ul aria-label={t("recoveryCodes")} className="grid grid-cols-2 gap-2 rounded-md bg-slate-50 p-4 font-mono text-sm sm:grid-cols-3">
+            <p className="text-sm text-slate-600 dark:text-slate-400">{t("recoveryText")}</p>
+            <ul aria-label={t("recoveryCodes")} className="grid grid-cols-2 gap-2 rounded-md bg-slate-50 p-4 font-mono text-sm sm:grid-cols-3 dark:bg-slate-800">
               {view.codes.map((recoveryCode) => (
                 <li key={recoveryCode}>{recoveryCode}</li>
               ))}

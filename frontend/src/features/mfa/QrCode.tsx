@@ -31,7 +31,7 @@ export function QrCode({ value, label, size = 192 }: { value: string; label: str
       height={size}
       viewBox={`${-quiet} ${-quiet} ${extent} ${extent}`}
       shapeRendering="crispEdges"
-      className="rounded-md bg-white ring-1 ring-slate-200"
+      className="rounded-md bg-white ring-1 ring-slate-200 dark:ring-slate-700"
       data-qr-modules={count}
     >
       <rect x={-quiet} y={-quiet} width={extent} height={extent} fill="#fff" />

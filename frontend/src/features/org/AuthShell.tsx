@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 import { useSyncExternalStore, type ReactNode } from "react";
 import { LanguageSwitcher } from "@/components/LanguageSwitcher";
 import { SkipLink } from "@/components/SiteHeader";
+import { ThemeToggle } from "@/components/ThemeToggle";
 import { classifyHost } from "@/lib/host";
 
 const noSubscribe = () => () => undefined;
@@ -27,10 +28,13 @@ export function AuthShell({ children }: { children: ReactNode }) {
   return (
     <>
       <SkipLink />
-      <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3">
-          <span className="text-lg font-bold text-slate-900">{label || t("appName")}</span>
-          <LanguageSwitcher />
+      <header className="border-b border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-4 py-3">
+          <span className="text-lg font-bold text-slate-900 dark:text-slate-100">{label || t("appName")}</span>
+          <div className="flex items-center gap-3">
+            <ThemeToggle />
+            <LanguageSwitcher />
+          </div>
         </div>
       </header>
       <main id="content" tabIndex={-1} className="px-4 py-12 focus:outline-none">

@@ -7,6 +7,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 import { LanguageSwitcher } from "@/components/LanguageSwitcher";
 import { SkipLink } from "@/components/SiteHeader";
+import { ThemeToggle } from "@/components/ThemeToggle";
 import { Alert, Button, Loading, cx } from "@/components/ui";
 import { onMfaSetupRequired } from "@/lib/api/client";
 import { getMe, logout } from "@/lib/api/endpoints";
@@ -133,17 +134,18 @@ export function OrgShell({ children }: { children: ReactNode }) {
     >
       <SkipLink />
       <ImpersonationBanner me={me} onEnd={signOut} />
-      <header className="border-b border-slate-200 bg-white">
+      <header className="border-b border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3">
           <div className="flex min-w-0 items-center gap-3">
-            <Link href="/" className="rounded-sm text-lg font-bold break-words text-slate-900">
+            <Link href="/" className="rounded-sm text-lg font-bold break-words text-slate-900 dark:text-slate-100">
               {me.tenant.name}
             </Link>
             <OrganisationSwitcher me={me} />
           </div>
-          <div className="flex items-center gap-3">
+          <div className="flex flex-wrap items-center gap-3">
             <Avatar me={me} size="sm" />
-            <span className="hidden text-sm text-slate-600 sm:inline">{me.email}</span>
+            <span className="hidden text-sm text-slate-600 sm:inline dark:text-slate-400">{me.email}</span>
+            <ThemeToggle />
             <LanguageSwitcher />
             <Button variant="secondary" onClick={signOut}>
               {t("common.signOut")}
@@ -161,7 +163,7 @@ export function OrgShell({ children }: { children: ReactNode }) {
                     aria-current={current ? "page" : undefined}
                     className={cx(
                       "inline-block border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap",
-                      current ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900",
+                      current ? "border-indigo-600 text-indigo-700 dark:border-indigo-400 dark:text-indigo-300" : "border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100",
                     )}
                   >
                     {t(`nav.${item.key}`)}

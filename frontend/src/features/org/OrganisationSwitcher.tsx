@@ -63,19 +63,19 @@ export function OrganisationSwitcher({ me, navigate = (url) => window.location.a
         aria-expanded={open}
         aria-controls={panelId}
         onClick={() => setOpen((o) => !o)}
-        className="rounded-md px-2 py-1 text-sm font-medium text-slate-600 ring-1 ring-slate-300 hover:bg-slate-50 hover:text-slate-900"
+        className="rounded-md px-2 py-1 text-sm font-medium text-slate-600 ring-1 ring-slate-300 hover:bg-slate-50 hover:text-slate-900 dark:text-slate-400 dark:ring-slate-600 dark:hover:bg-slate-800 dark:hover:text-slate-100"
       >
         {t("button")} <span aria-hidden="true">▾</span>
       </button>
       {open && (
-        <div id={panelId} className="absolute left-0 z-20 mt-2 w-72 max-w-[calc(100vw-2rem)] rounded-md bg-white p-2 shadow-lg ring-1 ring-slate-200">
+        <div id={panelId} className="absolute left-0 z-20 mt-2 w-72 max-w-[calc(100vw-2rem)] rounded-md bg-white p-2 shadow-lg ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700">
           {failed && <Alert tone="error">{failed}</Alert>}
           <ul aria-label={t("list")} className="space-y-1">
             {me.organisations.map((organisation) => (
               <li key={organisation.id}>
                 {organisation.current ? (
-                  <span aria-current="true" className="block rounded px-3 py-2 text-sm font-semibold break-words text-slate-900">
-                    {organisation.name} <span className="font-normal text-slate-500">({t("current")})</span>
+                  <span aria-current="true" className="block rounded px-3 py-2 text-sm font-semibold break-words text-slate-900 dark:text-slate-100">
+                    {organisation.name} <span className="font-normal text-slate-500 dark:text-slate-400">({t("current")})</span>
                   </span>
                 ) : (
                   <button
@@ -87,7 +87,7 @@ export function OrganisationSwitcher({ me, navigate = (url) => window.location.a
                       busy === organisation.id && "opacity-60",
                     )}
                   >
-                    {organisation.name} <span className="text-slate-500">{organisation.subdomain}</span>
+                    {organisation.name} <span className="text-slate-500 dark:text-slate-400">{organisation.subdomain}</span>
                   </button>
                 )}
               </li>

@@ -38,20 +38,20 @@ export function PlanList({ plans, action }: { plans: Plan[]; action?: (plan: Pla
         // its price as 0 / month, not "Free" under a plan already named Free.
         const currency = (plan.currency ?? "usd").toUpperCase();
         return (
-          <li key={plan.code} className="flex flex-col rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-            <h2 className="text-lg font-semibold text-slate-900">{labels.name(plan.code, plan.name)}</h2>
-            <p className="mt-2 text-2xl font-bold text-slate-900">
+          <li key={plan.code} className="flex flex-col rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700">
+            <h2 className="text-lg font-semibold text-slate-900 dark:text-slate-100">{labels.name(plan.code, plan.name)}</h2>
+            <p className="mt-2 text-2xl font-bold text-slate-900 dark:text-slate-100">
               {t("perMonth", {
                 price: format.number(price, { style: "currency", currency, maximumFractionDigits: price % 1 ? 2 : 0 }),
               })}
             </p>
-            <p className="mt-1 text-sm text-slate-600">
+            <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
               {plan.seatLimit ? t("seats", { count: plan.seatLimit }) : t("unlimitedSeats")}
             </p>
-            <p className="text-sm text-slate-600">
+            <p className="text-sm text-slate-600 dark:text-slate-400">
               {plan.storageLimitBytes ? t("storage", { size: sizes.bytes(plan.storageLimitBytes) }) : t("unlimitedStorage")}
             </p>
-            <ul className="mt-4 flex-1 space-y-1 text-sm text-slate-700">
+            <ul className="mt-4 flex-1 space-y-1 text-sm text-slate-700 dark:text-slate-300">
               {planFeatures(plan.features).map((feature) => (
                 <li key={feature}>
                   <span aria-hidden="true">✓ </span>

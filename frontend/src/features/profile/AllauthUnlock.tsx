@@ -90,7 +90,7 @@ export function AllauthUnlock({
   if (step === "code") {
     return (
       <form onSubmit={submitCode} noValidate aria-label={label} className="space-y-4">
-        <p className="text-sm text-slate-600">{t("unlockCodeText")}</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">{t("unlockCodeText")}</p>
         <FormAlert errors={errors} />
         <TextField
           label={t("codeLabel")}
@@ -120,7 +120,7 @@ export function AllauthUnlock({
   }
   return (
     <form onSubmit={submitPassword} noValidate aria-label={label} className="space-y-4">
-      <p className="text-sm text-slate-600">{text}</p>
+      <p className="text-sm text-slate-600 dark:text-slate-400">{text}</p>
       <FormAlert errors={errors} />
       <TextField
         label={t("password")}

@@ -130,17 +130,17 @@ export function AvatarSection({ me }: { me: Me }) {
         <form onSubmit={upload} className="min-w-0 flex-1 space-y-3" aria-label={t("avatarTitle")}>
           {notice && <Alert tone="success">{notice}</Alert>}
           {processing && (
-            <p role="status" className="text-sm text-slate-600">
+            <p role="status" className="text-sm text-slate-600 dark:text-slate-400">
               {t("avatarProcessing")}
             </p>
           )}
           {gaveUp && <Alert tone="warning">{t("avatarSlow")}</Alert>}
           {errors?.general && errors.general.length > 0 && <Alert tone="error">{errors.general.join(" ")}</Alert>}
           <div className="space-y-1">
-            <label htmlFor="avatar-input" className="block text-sm font-medium text-slate-900">
+            <label htmlFor="avatar-input" className="block text-sm font-medium text-slate-900 dark:text-slate-100">
               {t("avatarChoose")}
             </label>
-            <p id="avatar-input-hint" className="text-sm text-slate-600">
+            <p id="avatar-input-hint" className="text-sm text-slate-600 dark:text-slate-400">
               {t("avatarHint", { limit: dates.bytes(AVATAR_MAX_BYTES) })}
             </p>
             <input
@@ -151,10 +151,10 @@ export function AvatarSection({ me }: { me: Me }) {
               onChange={(e) => choose(e.target.files?.[0] ?? null)}
               aria-invalid={fileErrors.length > 0 ? true : undefined}
               aria-describedby={cx("avatar-input-hint", fileErrors.length > 0 && "avatar-input-error")}
-              className="block w-full text-sm text-slate-700 file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium"
+              className="block w-full text-sm text-slate-700 file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium dark:text-slate-300 dark:file:bg-slate-800"
             />
             {fileErrors.length > 0 && (
-              <ul id="avatar-input-error" role="alert" className="text-sm text-red-700">
+              <ul id="avatar-input-error" role="alert" className="text-sm text-red-700 dark:text-red-400">
                 {fileErrors.map((message) => (
                   <li key={message}>{message}</li>
                 ))}

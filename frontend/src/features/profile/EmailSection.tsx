@@ -59,7 +59,7 @@ export function EmailSection({ email }: { email: string }) {
   return (
     <Card title={t("emailTitle")}>
       <div className="space-y-4">
-        <p className="text-sm text-slate-600">{t("emailCurrent", { email })}</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">{t("emailCurrent", { email })}</p>
         {lockNotice && <Alert tone="info">{lockNotice}</Alert>}
         {session === null ? (
           <AllauthUnlock email={email} label={t("emailTitle")} text={t("emailUnlockText")} onUnlocked={unlocked} />
@@ -67,7 +67,7 @@ export function EmailSection({ email }: { email: string }) {
           <>
             {notice && <Alert tone="success">{notice}</Alert>}
             {pendingChange && (
-              <div className="rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200">
+              <div className="rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-900">
                 <p>{t("emailPending", { email: pendingChange.email })}</p>
                 <div className="mt-2 flex flex-wrap gap-2">
                   <Button

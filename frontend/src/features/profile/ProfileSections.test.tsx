@@ -118,6 +118,11 @@ describe("the profile's sessions", () => {
     renderWithIntl(<SessionsSection />);
     await screen.findByRole("list", { name: "Where you are signed in" });
     await user.click(screen.getByRole("button", { name: "Sign out everywhere" }));
+    expect(screen.getByRole("dialog", { name: "Sign out everywhere?" })).toBeInTheDocument();
+    await user.keyboard("{Escape}");
+    expect(http.history.post).toHaveLength(0);
+    await user.click(screen.getByRole("button", { name: "Sign out everywhere" }));
+    await user.click(within(screen.getByRole("dialog")).getByRole("button", { name: "Sign out everywhere" }));
     await vi.waitFor(() => expect(replace).toHaveBeenCalledWith("/login"));
     expect(http.history.post.map((r) => r.url)).toEqual(["/api/v1/me/sessions/revoke-all/"]);
   });

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { useDates } from "@/components/format";
 import { Alert, Button, Card, FormAlert, Spinner, TextAreaField, TextField, cx, linkStyles } from "@/components/ui";
 import { useOrg } from "@/features/org/OrgShell";
@@ -24,7 +25,6 @@ import {
   type Deletion,
   type Organisation,
 } from "./api";
-import { ConfirmDialog } from "./Dialog";
 
 /** How often, and how many times, the page reads the organisation again after a logo upload (the worker's resize). */
 export const LOGO_POLL = { intervalMs: 1500, attempts: 20 };
@@ -44,7 +44,7 @@ export function GeneralSection({ organisation }: { organisation: OrganisationRes
   const { can, reloadMe } = useOrg();
   const data = organisation.data!;
   const [name, setName] = useState(data.name);
-  const { run, busy, errors, notice, setNotice } = useAction({ fields: ["name"] });
+  const { run, busy, errors, notify } = useAction({ fields: ["name"] });
   const manage = can("organisation.manage");
 
   function save(event: FormEvent) {
@@ -54,7 +54,7 @@ export function GeneralSection({ organisation }: { organisation: OrganisationRes
       organisation.setData(() => updated);
       setName(updated.name);
       reloadMe(); // the header shows the organisation's name from /me
-      setNotice(t("settings.general.saved"));
+      notify(t("settings.general.saved"));
     });
   }
 
@@ -62,7 +62,6 @@ export function GeneralSection({ organisation }: { organisation: OrganisationRes
     <Card title={t("settings.general.title")}>
       {manage ? (
         <form onSubmit={save} className="space-y-4" aria-label={t("settings.general.title")}>
-          {notice && <Alert tone="success">{notice}</Alert>}
           <FormAlert errors={errors} />
           <TextField
             label={t("settings.general.name")}
@@ -72,7 +71,7 @@ export function GeneralSection({ organisation }: { organisation: OrganisationRes
             maxLength={200}
             errors={errors?.fields.name}
           />
-          <p className="text-sm text-slate-600">{t("settings.general.subdomain", { subdomain: data.subdomain })}</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">{t("settings.general.subdomain", { subdomain: data.subdomain })}</p>
           <Button type="submit" loading={busy} disabled={name.trim() === "" || name.trim() === data.name}>
             {busy ? t("common.saving") : t("common.save")}
           </Button>
@@ -80,12 +79,12 @@ export function GeneralSection({ organisation }: { organisation: OrganisationRes
       ) : (
         <div className="space-y-3">
           <dl className="grid gap-3 text-sm sm:grid-cols-[10rem_1fr]">
-            <dt className="font-medium text-slate-900">{t("settings.general.name")}</dt>
-            <dd className="text-slate-700">{data.name}</dd>
-            <dt className="font-medium text-slate-900">{t("settings.general.subdomainLabel")}</dt>
-            <dd className="text-slate-700">{data.subdomain}</dd>
+            <dt className="font-medium text-slate-900 dark:text-slate-100">{t("settings.general.name")}</dt>
+            <dd className="text-slate-700 dark:text-slate-300">{data.name}</dd>
+            <dt className="font-medium text-slate-900 dark:text-slate-100">{t("settings.general.subdomainLabel")}</dt>
+            <dd className="text-slate-700 dark:text-slate-300">{data.subdomain}</dd>
           </dl>
-          <p className="text-sm text-slate-600">{t("settings.general.readOnly")}</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">{t("settings.general.readOnly")}</p>
         </div>
       )}
     </Card>
@@ -105,11 +104,11 @@ export function LogoSection({ organisation }: { organisation: OrganisationResour
   const [waitingFrom, setWaitingFrom] = useState<{ previous: string | null } | null>(null);
   const [gaveUp, setGaveUp] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
-  const { run, pending, errors, notice, setNotice } = useAction<"upload" | "remove">({ fields: ["file"] });
+  const { run, pending, errors, notify } = useAction<"upload" | "remove">({ fields: ["file"] });
   // The poll reads these through a ref: its timer must not restart when a render makes new functions.
-  const latest = useRef({ setData: organisation.setData, done: () => setNotice(t("settings.logo.updated")) });
+  const latest = useRef({ setData: organisation.setData, done: () => notify(t("settings.logo.updated")) });
   useEffect(() => {
-    latest.current = { setData: organisation.setData, done: () => setNotice(t("settings.logo.updated")) };
+    latest.current = { setData: organisation.setData, done: () => notify(t("settings.logo.updated")) };
   });
 
   useEffect(() => {
@@ -172,7 +171,7 @@ export function LogoSection({ organisation }: { organisation: OrganisationResour
       setWaitingFrom(null);
       setGaveUp(false);
       setConfirmRemove(false);
-      setNotice(t("settings.logo.removed"));
+      notify(t("settings.logo.removed"));
     }, "remove");
   }
 
@@ -182,19 +181,18 @@ export function LogoSection({ organisation }: { organisation: OrganisationResour
   return (
     <Card title={t("settings.logo.title")}>
       <div className="flex flex-wrap items-start gap-6">
-        <div className="flex h-24 w-24 shrink-0 items-center justify-center overflow-hidden rounded-lg bg-slate-50 ring-1 ring-slate-200">
+        <div className="flex h-24 w-24 shrink-0 items-center justify-center overflow-hidden rounded-lg bg-slate-50 ring-1 ring-slate-200 dark:bg-slate-800 dark:ring-slate-700">
           {data.logoUrl ? (
             // A presigned object-storage URL that expires: next/image would need every bucket origin configured.
             // eslint-disable-next-line @next/next/no-img-element
             <img src={data.logoUrl} alt={t("settings.logo.alt", { name: data.name })} className="max-h-full max-w-full object-contain" />
           ) : (
-            <span className="px-2 text-center text-xs text-slate-500">{t("settings.logo.none")}</span>
+            <span className="px-2 text-center text-xs text-slate-500 dark:text-slate-400">{t("settings.logo.none")}</span>
           )}
         </div>
         <div className="min-w-0 flex-1 space-y-3">
-          {notice && <Alert tone="success">{notice}</Alert>}
           {processing && (
-            <div role="status" className="flex items-center gap-2 text-sm text-slate-700">
+            <div role="status" className="flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
               <Spinner className="h-4 w-4" />
               {t("settings.logo.processing")}
             </div>
@@ -204,10 +202,10 @@ export function LogoSection({ organisation }: { organisation: OrganisationResour
             <form onSubmit={upload} className="space-y-3" aria-label={t("settings.logo.title")}>
               <FormAlert errors={errors} />
               <div className="space-y-1.5">
-                <label htmlFor="logo-input" className="block text-sm font-medium text-slate-900">
+                <label htmlFor="logo-input" className="block text-sm font-medium text-slate-900 dark:text-slate-100">
                   {t("settings.logo.choose")}
                 </label>
-                <p id="logo-input-hint" className="text-sm text-slate-600">
+                <p id="logo-input-hint" className="text-sm text-slate-600 dark:text-slate-400">
                   {t("settings.logo.hint", { limit: dates.bytes(LOGO_MAX_BYTES) })}
                 </p>
                 <input
@@ -219,10 +217,10 @@ export function LogoSection({ organisation }: { organisation: OrganisationResour
                   aria-invalid={fileErrors.length > 0 ? true : undefined}
                   aria-describedby={cx("logo-input-hint", fileErrors.length > 0 && "logo-input-error")}
                   onChange={(e) => choose(e.target.files?.[0] ?? null)}
-                  className="block w-full text-sm text-slate-700 file:mr-4 file:rounded-md file:border-0 file:bg-indigo-50 file:px-3 file:py-2 file:font-semibold file:text-indigo-700 hover:file:bg-indigo-100"
+                  className="block w-full text-sm text-slate-700 file:mr-4 file:rounded-md file:border-0 file:bg-indigo-50 file:px-3 file:py-2 file:font-semibold file:text-indigo-700 hover:file:bg-indigo-100 dark:text-slate-300 dark:file:bg-indigo-950 dark:file:text-indigo-300 dark:hover:file:bg-indigo-900"
                 />
                 {fileErrors.length > 0 && (
-                  <ul id="logo-input-error" role="alert" className="text-sm text-red-700">
+                  <ul id="logo-input-error" role="alert" className="text-sm text-red-700 dark:text-red-400">
                     {fileErrors.map((m) => (
                       <li key={m}>{m}</li>
                     ))}
@@ -241,7 +239,7 @@ export function LogoSection({ organisation }: { organisation: OrganisationResour
               </div>
             </form>
           ) : (
-            <p className="text-sm text-slate-600">{t("settings.logo.readOnly")}</p>
+            <p className="text-sm text-slate-600 dark:text-slate-400">{t("settings.logo.readOnly")}</p>
           )}
         </div>
       </div>
@@ -253,9 +251,8 @@ export function LogoSection({ organisation }: { organisation: OrganisationResour
         busy={pending === "remove"}
         onConfirm={remove}
         onClose={() => setConfirmRemove(false)}
-      >
-        <p>{t("settings.logo.removeBody")}</p>
-      </ConfirmDialog>
+        description={t("settings.logo.removeBody")}
+      />
     </Card>
   );
 }
@@ -266,7 +263,7 @@ export function SecuritySection({ organisation }: { organisation: OrganisationRe
   const labelId = useId();
   const hintId = useId();
   const [mfaMissing, setMfaMissing] = useState(false);
-  const { run, busy, errors, notice, setNotice } = useAction({ fields: ["requireMfa"] });
+  const { run, busy, errors, notify } = useAction({ fields: ["requireMfa"] });
 
   function toggle() {
     const next = !data.requireMfa;
@@ -275,7 +272,7 @@ export function SecuritySection({ organisation }: { organisation: OrganisationRe
       try {
         const updated = await updateOrganisation({ requireMfa: next });
         organisation.setData(() => updated);
-        setNotice(next ? t("settings.security.on") : t("settings.security.off"));
+        notify(next ? t("settings.security.on") : t("settings.security.off"));
       } catch (error) {
         if (apiErrorCode(error) === "mfa_not_enabled") setMfaMissing(true);
         throw error;
@@ -288,14 +285,13 @@ export function SecuritySection({ organisation }: { organisation: OrganisationRe
   return (
     <Card title={t("settings.security.title")}>
       <div className="space-y-3">
-        {notice && <Alert tone="success">{notice}</Alert>}
         <FormAlert errors={errors} />
         <div className="flex items-start justify-between gap-4">
           <div>
-            <p id={labelId} className="text-sm font-medium text-slate-900">
+            <p id={labelId} className="text-sm font-medium text-slate-900 dark:text-slate-100">
               {t("settings.security.requireMfa")}
             </p>
-            <p id={hintId} className="text-sm text-slate-600">
+            <p id={hintId} className="text-sm text-slate-600 dark:text-slate-400">
               {t("settings.security.requireMfaHint")}
             </p>
           </div>
@@ -308,8 +304,8 @@ export function SecuritySection({ organisation }: { organisation: OrganisationRe
             disabled={busy}
             onClick={toggle}
             className={cx(
-              "relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:opacity-60",
-              data.requireMfa ? "bg-indigo-600" : "bg-slate-300",
+              "relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:opacity-60 dark:focus-visible:outline-indigo-400",
+              data.requireMfa ? "bg-indigo-600" : "bg-slate-300 dark:bg-slate-600",
             )}
           >
             <span
@@ -322,7 +318,7 @@ export function SecuritySection({ organisation }: { organisation: OrganisationRe
           </button>
         </div>
         {(mfaMissing || fieldErrors.length > 0) && (
-          <div id={`${hintId}-error`} role="alert" className="text-sm text-red-700">
+          <div id={`${hintId}-error`} role="alert" className="text-sm text-red-700 dark:text-red-400">
             {mfaMissing
               ? t.rich("settings.security.mfaNotEnabled", {
                   link: (chunks) => (
@@ -363,7 +359,7 @@ export function LeaveSection({ organisation }: { organisation: OrganisationResou
   return (
     <Card title={t("settings.leave.title")}>
       <div className="space-y-3">
-        <p className="text-sm text-slate-600">{t("settings.leave.body", { name: data.name })}</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">{t("settings.leave.body", { name: data.name })}</p>
         {lastOwner ? <Alert tone="error">{t("settings.leave.lastOwner")}</Alert> : <FormAlert errors={errors} />}
         <Button variant="secondary" onClick={() => setOpen(true)} disabled={busy}>
           {t("settings.leave.button")}
@@ -377,9 +373,8 @@ export function LeaveSection({ organisation }: { organisation: OrganisationResou
         busy={busy}
         onConfirm={leave}
         onClose={() => setOpen(false)}
-      >
-        <p>{t("settings.leave.confirmBody")}</p>
-      </ConfirmDialog>
+        description={t("settings.leave.confirmBody")}
+      />
     </Card>
   );
 }
@@ -406,14 +401,14 @@ export function DangerZone({ organisation, onDeleted }: { organisation: Organisa
   }
 
   return (
-    <section aria-labelledby="danger-zone" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-red-200">
-      <h2 id="danger-zone" className="mb-4 text-lg font-semibold text-red-800">
+    <section aria-labelledby="danger-zone" className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-red-200 dark:bg-slate-900 dark:ring-red-900">
+      <h2 id="danger-zone" className="mb-4 text-lg font-semibold text-red-800 dark:text-red-200">
         {t("settings.danger.title")}
       </h2>
       <div className="flex flex-wrap items-center justify-between gap-4">
         <div className="max-w-xl">
-          <p className="text-sm font-medium text-slate-900">{t("settings.danger.delete")}</p>
-          <p className="text-sm text-slate-600">{t("settings.danger.deleteHint")}</p>
+          <p className="text-sm font-medium text-slate-900 dark:text-slate-100">{t("settings.danger.delete")}</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">{t("settings.danger.deleteHint")}</p>
         </div>
         <Button variant="danger" onClick={() => setOpen(true)}>
           {t("settings.danger.delete")}
@@ -428,8 +423,8 @@ export function DangerZone({ organisation, onDeleted }: { organisation: Organisa
         busy={busy}
         onConfirm={confirm}
         onClose={close}
+        description={t("settings.danger.confirmBody")}
       >
-        <p>{t("settings.danger.confirmBody")}</p>
         <FormAlert errors={errors} />
         <TextField
           label={t("settings.danger.typeSubdomain", { subdomain: data.subdomain })}

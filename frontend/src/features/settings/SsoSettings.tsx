@@ -2,11 +2,11 @@
 
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
+import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { Alert, Button, Card, FormAlert, Loading, TextAreaField, TextField } from "@/components/ui";
 import { useAction } from "@/lib/useAction";
 import { useResource } from "@/lib/useResource";
 import { deleteSso, getSso, putSso, type Sso } from "./api";
-import { ConfirmDialog } from "./Dialog";
 
 const FIELDS = ["issuer", "clientId", "clientSecret", "emailDomains", "enforced", "autoJoin"] as const;
 
@@ -46,13 +46,13 @@ function Checkbox({ label, hint, checked, onChange, errors }: { label: string; h
         type="checkbox"
         checked={checked}
         onChange={(e) => onChange(e.target.checked)}
-        className="mt-1 h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-600"
+        className="mt-1 h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-600 dark:border-slate-600 dark:text-indigo-400 dark:focus:ring-indigo-400"
       />
       <span>
-        <span className="block text-sm font-medium text-slate-900">{label}</span>
-        <span className="block text-sm text-slate-600">{hint}</span>
+        <span className="block text-sm font-medium text-slate-900 dark:text-slate-100">{label}</span>
+        <span className="block text-sm text-slate-600 dark:text-slate-400">{hint}</span>
         {errors?.map((message) => (
-          <span key={message} className="block text-sm text-red-700">
+          <span key={message} className="block text-sm text-red-700 dark:text-red-400">
             {message}
           </span>
         ))}
@@ -66,9 +66,9 @@ function CopyField({ label, value }: { label: string; value: string }) {
   const [copied, setCopied] = useState<boolean | null>(null);
   return (
     <div className="space-y-1.5">
-      <p className="text-sm font-medium text-slate-900">{label}</p>
+      <p className="text-sm font-medium text-slate-900 dark:text-slate-100">{label}</p>
       <div className="flex flex-wrap items-center gap-2">
-        <code data-testid="sso-callback-url" className="min-w-0 flex-1 rounded-md bg-slate-50 px-3 py-2 text-sm break-all text-slate-900 ring-1 ring-slate-200">
+        <code data-testid="sso-callback-url" className="min-w-0 flex-1 rounded-md bg-slate-50 px-3 py-2 text-sm break-all text-slate-900 ring-1 ring-slate-200 dark:bg-slate-800 dark:text-slate-100 dark:ring-slate-700">
           {value}
         </code>
         <Button
@@ -83,7 +83,7 @@ function CopyField({ label, value }: { label: string; value: string }) {
           {t("copy")}
         </Button>
       </div>
-      <p role="status" className="text-sm text-slate-600">
+      <p role="status" className="text-sm text-slate-600 dark:text-slate-400">
         {copied === true ? t("copied") : copied === false ? t("copyFailed") : ""}
       </p>
     </div>
@@ -96,7 +96,7 @@ export function SsoSettings() {
   const sso = useResource(getSso);
   const [form, setForm] = useState<FormState | null>(null);
   const [confirmRemove, setConfirmRemove] = useState(false);
-  const { run, pending, errors, notice, setNotice } = useAction<"save" | "remove">({ fields: FIELDS });
+  const { run, pending, errors, notify } = useAction<"save" | "remove">({ fields: FIELDS });
 
   if (sso.loading) return <Card title={t("settings.sso.title")}><Loading /></Card>;
   if (sso.error) {
@@ -124,7 +124,7 @@ export function SsoSettings() {
       });
       sso.setData(() => saved);
       setForm(null); // from the saved configuration, with the typed secret gone
-      setNotice(t("settings.sso.saved"));
+      notify(t("settings.sso.saved"));
     }, "save");
   }
 
@@ -134,15 +134,14 @@ export function SsoSettings() {
       sso.setData(() => null);
       setForm(null);
       setConfirmRemove(false);
-      setNotice(t("settings.sso.removed"));
+      notify(t("settings.sso.removed"));
     }, "remove");
   }
 
   return (
     <Card title={t("settings.sso.title")}>
       <form onSubmit={save} className="space-y-4" aria-label={t("settings.sso.title")} noValidate>
-        <p className="text-sm text-slate-600">{config ? t("settings.sso.configured") : t("settings.sso.intro")}</p>
-        {notice && <Alert tone="success">{notice}</Alert>}
+        <p className="text-sm text-slate-600 dark:text-slate-400">{config ? t("settings.sso.configured") : t("settings.sso.intro")}</p>
         <FormAlert errors={errors} />
         <TextField
           label={t("settings.sso.issuer")}
@@ -214,9 +213,8 @@ export function SsoSettings() {
         busy={pending === "remove"}
         onConfirm={remove}
         onClose={() => setConfirmRemove(false)}
-      >
-        <p>{t("settings.sso.removeBody")}</p>
-      </ConfirmDialog>
+        description={t("settings.sso.removeBody")}
+      />
     </Card>
   );
 }

@@ -19,7 +19,7 @@ export function PasswordRules({ id, password, email }: { id: string; password: s
       ).map(([key, text]) => {
         const met = key === "common" ? null : rules[key];
         return (
-          <li key={key} className={met ? "text-green-700" : "text-slate-600"}>
+          <li key={key} className={met ? "text-green-700 dark:text-green-400" : "text-slate-600 dark:text-slate-400"}>
             <span aria-hidden="true">{met ? "✓" : "•"}</span> {text}
             {met !== null && <span className="sr-only"> {met ? t("met") : t("notMet")}</span>}
           </li>

@@ -16,7 +16,7 @@ const FIELDS = ["organisationName", "subdomain", "email", "password", "fullName"
 function SubdomainStatus({ id, status }: { id: string; status: SubdomainState }) {
   const t = useTranslations("signup.subdomainStatus");
   let content: ReactNode = null;
-  let tone = "text-slate-600";
+  let tone = "text-slate-600 dark:text-slate-400";
   switch (status.state) {
     case "checking":
       content = (
@@ -27,15 +27,15 @@ function SubdomainStatus({ id, status }: { id: string; status: SubdomainState })
       break;
     case "available":
       content = `✓ ${t("available")}`;
-      tone = "text-green-700";
+      tone = "text-green-700 dark:text-green-400";
       break;
     case "invalid":
       content = t("invalid");
-      tone = "text-red-700";
+      tone = "text-red-700 dark:text-red-400";
       break;
     case "unavailable":
       content = status.reason === "reserved" ? t("reserved") : status.reason === "invalid" ? t("invalid") : t("taken");
-      tone = "text-red-700";
+      tone = "text-red-700 dark:text-red-400";
       break;
     case "error":
       content = t("error");
@@ -98,7 +98,7 @@ export function SignupForm({ navigate = (url) => window.location.assign(url) }: 
 
   if (created) {
     return (
-      <div role="status" className="flex items-center gap-3 text-slate-700">
+      <div role="status" className="flex items-center gap-3 text-slate-700 dark:text-slate-300">
         <Spinner />
         <span>{t("created", { name: created.tenant.name })}</span>
       </div>
@@ -170,7 +170,7 @@ export function SignupForm({ navigate = (url) => window.location.assign(url) }: 
       <Button type="submit" className="w-full" loading={submitting}>
         {submitting ? t("submitting") : t("submit")}
       </Button>
-      <p className="text-center text-sm text-slate-600">
+      <p className="text-center text-sm text-slate-600 dark:text-slate-400">
         {t("haveAccount")}{" "}
         <a className={linkStyles} href="/login">
           {t("signIn")}

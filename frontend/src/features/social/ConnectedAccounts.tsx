@@ -50,7 +50,7 @@ export function ConnectedAccounts({ email }: { email: string }) {
   return (
     <Card title={t("connectedTitle")}>
       <div className="space-y-4">
-        <p className="text-sm text-slate-600">{t("connectedIntro")}</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">{t("connectedIntro")}</p>
         {lockNotice && <Alert tone="info">{lockNotice}</Alert>}
         {session === null && (
           <AllauthUnlock email={email} label={t("connectedTitle")} text={t("unlockText")} onUnlocked={unlocked} />
@@ -60,14 +60,14 @@ export function ConnectedAccounts({ email }: { email: string }) {
           <>
             <FormAlert errors={errors} />
             {accounts.length === 0 ? (
-              <p className="text-sm text-slate-600">{t("noneConnected")}</p>
+              <p className="text-sm text-slate-600 dark:text-slate-400">{t("noneConnected")}</p>
             ) : (
-              <ul aria-label={t("connectedTitle")} className="divide-y divide-slate-100">
+              <ul aria-label={t("connectedTitle")} className="divide-y divide-slate-100 dark:divide-slate-800">
                 {accounts.map((account) => (
                   <li key={`${account.provider.id}:${account.uid}`} className="flex items-center justify-between gap-4 py-2">
                     <span className="text-sm">
-                      <span className="font-medium text-slate-900">{account.provider.name}</span>{" "}
-                      <span className="text-slate-600">{account.display}</span>
+                      <span className="font-medium text-slate-900 dark:text-slate-100">{account.provider.name}</span>{" "}
+                      <span className="text-slate-600 dark:text-slate-400">{account.display}</span>
                     </span>
                     <Button
                       variant="secondary"

@@ -6,7 +6,7 @@ import { Alert, cx } from "@/components/ui";
 import { REDIRECT_URL, isSsoProvider, listProviders, type Provider } from "./providers";
 
 const buttonBase =
-  "inline-flex w-full items-center justify-center gap-2 rounded-md px-3.5 py-2 text-sm font-semibold shadow-sm transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600";
+  "inline-flex w-full items-center justify-center gap-2 rounded-md px-3.5 py-2 text-sm font-semibold shadow-sm transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 dark:focus-visible:outline-indigo-400";
 
 /**
  * "Continue with GitHub / Google / ..." and, on an organisation's host with SSO, "Sign in with <organisation>
@@ -62,10 +62,10 @@ export function ProviderButtons({
           {t("continueWith", { name: provider.name })}
         </ProviderForm>
       ))}
-      <p className="flex items-center gap-3 text-xs uppercase tracking-wide text-slate-500" aria-hidden="true">
-        <span className="h-px flex-1 bg-slate-200" />
+      <p className="flex items-center gap-3 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400" aria-hidden="true">
+        <span className="h-px flex-1 bg-slate-200 dark:bg-slate-700" />
         {t("or")}
-        <span className="h-px flex-1 bg-slate-200" />
+        <span className="h-px flex-1 bg-slate-200 dark:bg-slate-700" />
       </p>
     </div>
   );
@@ -96,7 +96,7 @@ function ProviderForm({
           buttonBase,
           primary
             ? "bg-indigo-600 text-white hover:bg-indigo-500"
-            : "bg-white text-slate-900 ring-1 ring-inset ring-slate-300 hover:bg-slate-50",
+            : "bg-white text-slate-900 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 dark:bg-slate-900 dark:text-slate-100 dark:ring-slate-600 dark:hover:bg-slate-800",
         )}
       >
         {children}

@@ -60,6 +60,23 @@ export function toFormErrors(error: unknown, knownFields: readonly string[] = []
   return result;
 }
 
+/** The `errors` messages a text needs: next-intl's `useTranslations("errors")` fits. */
+type ErrorTranslator = (key: "network" | "rateLimited" | "http", values?: Record<string, string | number>) => string;
+
+/**
+ * The errors that belong to no field, as the person reads them (deduplicated): the codes toFormErrors leaves
+ * for what carried no message (no connection, a bare HTTP status, too many attempts) translated.
+ */
+export function generalMessages(errors: FormErrors, t: ErrorTranslator): string[] {
+  const text = (message: string) => {
+    if (message === "network") return t("network");
+    if (errors.status === 429) return t("rateLimited", { seconds: errors.retryAfter ?? 60 });
+    if (message.startsWith("http_")) return t("http", { status: message.slice(5) });
+    return message;
+  };
+  return [...new Set(errors.general.map(text))];
+}
+
 export function hasErrors(errors: FormErrors | null): errors is FormErrors {
   return !!errors && (errors.general.length > 0 || Object.keys(errors.fields).length > 0);
 }

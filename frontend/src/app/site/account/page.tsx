@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { AsyncContent } from "@/components/data";
-import { Alert, Button, Card, EmptyState, FormAlert, Loading, PageHeader, TextField } from "@/components/ui";
+import { Button, Card, EmptyState, FormAlert, Loading, PageHeader, TextField } from "@/components/ui";
 import { createAccountTenant, handoff, listAccountTenants, logout } from "@/lib/api/endpoints";
 import type { AccountTenant } from "@/lib/api/types";
 import { useAction } from "@/lib/useAction";
@@ -25,7 +25,7 @@ export default function AccountPage() {
   const [form, setForm] = useState({ organisationName: "", subdomain: "" });
   const creator = useAction({ fields: FIELDS });
   const hostPreview = useOrganisationHostPreview(form.subdomain);
-  const { busy: creating, errors: formErrors, notice } = creator;
+  const { busy: creating, errors: formErrors } = creator;
 
   const load = useCallback(() => {
     listAccountTenants().then(setTenants, () => setLoadFailed(true));
@@ -48,7 +48,7 @@ export default function AccountPage() {
     event.preventDefault();
     void creator.run(async () => {
       const tenant = await createAccountTenant(form);
-      creator.setNotice(t("account.created", { name: tenant.name }));
+      creator.notify(t("account.created", { name: tenant.name }));
       setForm({ organisationName: "", subdomain: "" });
       load();
     });
@@ -70,12 +70,12 @@ export default function AccountPage() {
       <FormAlert errors={openError} />
       <AsyncContent loading={tenants === null} error={loadFailed} data={tenants} emptyState={<EmptyState title={t("account.empty")} />}>
         {(list) => (
-          <ul className="divide-y divide-slate-200 rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+          <ul className="divide-y divide-slate-200 rounded-lg bg-white shadow-sm ring-1 ring-slate-200 dark:divide-slate-700 dark:bg-slate-900 dark:ring-slate-700">
             {list.map((tenant) => (
               <li key={tenant.id} className="flex flex-wrap items-center justify-between gap-4 p-4">
                 <div>
-                  <p className="font-medium text-slate-900">{tenant.name}</p>
-                  <p className="text-sm text-slate-600">
+                  <p className="font-medium text-slate-900 dark:text-slate-100">{tenant.name}</p>
+                  <p className="text-sm text-slate-600 dark:text-slate-400">
                     {tenant.subdomain} · {t(`roles.${tenant.role}`)}
                   </p>
                 </div>
@@ -93,7 +93,6 @@ export default function AccountPage() {
         )}
       </AsyncContent>
       <Card title={t("account.createTitle")}>
-        {notice && <Alert tone="success" className="mb-4">{notice}</Alert>}
         <form onSubmit={create} noValidate className="grid gap-4 sm:grid-cols-2">
           <div className="sm:col-span-2">
             <FormAlert errors={formErrors} />

@@ -41,7 +41,7 @@ function AccountLogin() {
       <AccountLoginMessages>
         <LoginForm onSuccess={() => router.push("/account")} forgotHref="/forgot-password" />
       </AccountLoginMessages>
-      <p className="mt-4 text-center text-sm text-slate-600">
+      <p className="mt-4 text-center text-sm text-slate-600 dark:text-slate-400">
         {t("noAccount")}{" "}
         <a className={linkStyles} href="/signup">
           {t("signUp")}

@@ -13,7 +13,7 @@ import { useResource } from "@/lib/useResource";
 function Meter({ label, used, limit }: { label: string; used: number; limit: number }) {
   return (
     <div
-      className="mt-2 h-2 w-full overflow-hidden rounded-full bg-slate-200"
+      className="mt-2 h-2 w-full overflow-hidden rounded-full bg-slate-200 dark:bg-slate-700"
       role="meter"
       aria-label={label}
       aria-valuemin={0}
@@ -89,15 +89,15 @@ export default function BillingPage() {
         <Card>
           <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
             <div>
-              <dt className="text-sm text-slate-600">{t("billing.plan")}</dt>
+              <dt className="text-sm text-slate-600 dark:text-slate-400">{t("billing.plan")}</dt>
               <dd className="text-lg font-semibold">{planName}</dd>
             </div>
             <div>
-              <dt className="text-sm text-slate-600">{t("billing.status")}</dt>
+              <dt className="text-sm text-slate-600 dark:text-slate-400">{t("billing.status")}</dt>
               <dd className="text-lg font-semibold">{statusLabel}</dd>
             </div>
             <div>
-              <dt className="text-sm text-slate-600">{t("billing.seats")}</dt>
+              <dt className="text-sm text-slate-600 dark:text-slate-400">{t("billing.seats")}</dt>
               <dd className="text-lg font-semibold">
                 {data.seats.limit
                   ? t("billing.seatsUsed", { used: data.seats.used, limit: data.seats.limit })
@@ -108,7 +108,7 @@ export default function BillingPage() {
             </div>
             {storageUsed !== null && storageUsed !== undefined && (
               <div>
-                <dt className="text-sm text-slate-600">{t("billing.storage")}</dt>
+                <dt className="text-sm text-slate-600 dark:text-slate-400">{t("billing.storage")}</dt>
                 <dd className="text-lg font-semibold">
                   {data.storageLimitBytes
                     ? t("billing.storageUsed", { used: dates.bytes(storageUsed), limit: dates.bytes(data.storageLimitBytes) })
@@ -121,18 +121,18 @@ export default function BillingPage() {
             )}
             {(data.trialEndsAt || data.currentPeriodEnd) && (
               <div>
-                <dt className="text-sm text-slate-600">{data.trialEndsAt ? t("billing.trialEnds") : t("billing.periodEnds")}</dt>
+                <dt className="text-sm text-slate-600 dark:text-slate-400">{data.trialEndsAt ? t("billing.trialEnds") : t("billing.periodEnds")}</dt>
                 <dd className="text-lg font-semibold">{dates.date(data.trialEndsAt ?? data.currentPeriodEnd)}</dd>
               </div>
             )}
           </dl>
-          {!data.limitsEnforced && <p className="mt-4 text-sm text-slate-600">{t("billing.limitsNotEnforced")}</p>}
+          {!data.limitsEnforced && <p className="mt-4 text-sm text-slate-600 dark:text-slate-400">{t("billing.limitsNotEnforced")}</p>}
           {features.length > 0 && (
             <>
-              <h2 className="mt-6 text-sm font-semibold text-slate-900">{t("billing.features")}</h2>
+              <h2 className="mt-6 text-sm font-semibold text-slate-900 dark:text-slate-100">{t("billing.features")}</h2>
               <ul className="mt-2 flex flex-wrap gap-2 text-sm">
                 {features.map((f) => (
-                  <li key={f} className="rounded-full bg-slate-100 px-3 py-1 text-slate-700">
+                  <li key={f} className="rounded-full bg-slate-100 px-3 py-1 text-slate-700 dark:bg-slate-800 dark:text-slate-300">
                     {labels.feature(f)}
                   </li>
                 ))}
@@ -142,7 +142,7 @@ export default function BillingPage() {
         </Card>
         {owner && upgrades && plans.data && plans.data.length > 0 && (
           <section aria-labelledby="choose-plan">
-            <h2 id="choose-plan" className="mb-4 text-lg font-semibold text-slate-900">
+            <h2 id="choose-plan" className="mb-4 text-lg font-semibold text-slate-900 dark:text-slate-100">
               {t("billing.choosePlan")}
             </h2>
             <PlanList

@@ -56,8 +56,8 @@ export default function ExportsPage() {
               )}
             </div>
             {running && (
-              <div className="mt-4 h-2 w-full overflow-hidden rounded-full bg-slate-200" aria-hidden="true">
-                <div className={job.status === "running" ? "h-full w-2/3 animate-pulse bg-indigo-600" : "h-full w-1/6 bg-indigo-300"} />
+              <div className="mt-4 h-2 w-full overflow-hidden rounded-full bg-slate-200 dark:bg-slate-700" aria-hidden="true">
+                <div className={job.status === "running" ? "h-full w-2/3 animate-pulse bg-indigo-600" : "h-full w-1/6 bg-indigo-300 dark:bg-indigo-800"} />
               </div>
             )}
             {job.status === "failed" && (

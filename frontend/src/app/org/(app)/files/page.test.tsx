@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { renderWithIntl } from "@/test/render";
 import FilesPage from "./page";
 
-const api = vi.hoisted(() => ({ uploadFile: vi.fn() }));
+const api = vi.hoisted(() => ({ uploadFile: vi.fn(), deleteFile: vi.fn() }));
 vi.mock("@/lib/api/endpoints", () => ({
   listFiles: () =>
     Promise.resolve([
@@ -22,7 +22,7 @@ vi.mock("@/lib/api/endpoints", () => ({
   getFileLimits: () => Promise.resolve({ maxUploadBytes: 25 * 1024 * 1024, contentTypes: ["application/pdf", "text/plain"] }),
   uploadFile: api.uploadFile,
   getFile: vi.fn(),
-  deleteFile: vi.fn(),
+  deleteFile: api.deleteFile,
 }));
 
 const MB = 1024 * 1024;
@@ -35,6 +35,7 @@ function fileOfSize(name: string, size: number): File {
 
 beforeEach(() => {
   api.uploadFile.mockReset();
+  api.deleteFile.mockReset();
 });
 
 describe("files page", () => {
@@ -87,6 +88,27 @@ describe("files page", () => {
     fireEvent.error(await screen.findByRole("img", { name: "Preview of holiday.jpg" }));
     expect(screen.queryByRole("img")).not.toBeInTheDocument();
     expect(within(screen.getByRole("row", { name: /holiday\.jpg/ })).getByTestId("file-icon")).toBeInTheDocument();
+  });
+
+  it("deletes a file only once the dialog is confirmed", async () => {
+    const user = userEvent.setup();
+    api.deleteFile.mockResolvedValue(undefined);
+    renderWithIntl(<FilesPage />);
+    const deleteButton = await screen.findByRole("button", { name: "Delete report.pdf" });
+
+    await user.click(deleteButton);
+    const dialog = screen.getByRole("dialog", { name: "Delete the file report.pdf?" });
+    expect(dialog).toHaveAccessibleDescription("This cannot be undone.");
+    await user.keyboard("{Escape}");
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    expect(api.deleteFile).not.toHaveBeenCalled();
+    expect(screen.getByRole("cell", { name: "report.pdf" })).toBeInTheDocument();
+
+    await user.click(deleteButton);
+    await user.click(within(screen.getByRole("dialog")).getByRole("button", { name: "Delete" }));
+    expect(api.deleteFile).toHaveBeenCalledExactlyOnceWith(1);
+    expect(await screen.findByText("report.pdf deleted.")).toBeInTheDocument();
+    expect(screen.queryByRole("cell", { name: "report.pdf" })).not.toBeInTheDocument();
   });
 
   it("in French", async () => {

@@ -3,8 +3,9 @@
 import { useTranslations } from "next-intl";
 import { useRef, useState, type FormEvent } from "react";
 import { useDates } from "@/components/format";
+import { useConfirm } from "@/components/ConfirmDialog";
 import { AsyncContent, DataTable } from "@/components/data";
-import { Alert, Button, Card, EmptyState, FormAlert, PageHeader } from "@/components/ui";
+import { Button, Card, EmptyState, FormAlert, PageHeader } from "@/components/ui";
 import { deleteFile, getFile, getFileLimits, listFiles, uploadFile } from "@/lib/api/endpoints";
 import type { StoredFile } from "@/lib/api/types";
 import { useAction } from "@/lib/useAction";
@@ -61,9 +62,12 @@ export default function FilesPage() {
   const [chosen, setChosen] = useState<File | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [controller, setController] = useState<AbortController | null>(null);
-  // The upload's progress is its own state (the bar); the rows are busy while one of them is acted on.
-  const { run, pending, errors, notice, setNotice } = useAction<"upload" | StoredFile["id"]>({ fields: ["file"] });
-  const busy = pending === "upload" ? null : pending;
+  // The upload is a form (its errors inline, its progress the bar); the rows' actions fail as toasts.
+  const uploader = useAction({ fields: ["file"] });
+  const rows = useAction<StoredFile["id"]>({ toastErrors: true });
+  const { errors } = uploader;
+  const busy = rows.pending;
+  const { confirm, dialog } = useConfirm();
 
   function choose(file: File | null) {
     if (file && maxBytes !== null && file.size > maxBytes) {
@@ -82,35 +86,41 @@ export default function FilesPage() {
     const abort = new AbortController();
     setController(abort);
     setProgress(0);
-    await run(async () => {
+    await uploader.run(async () => {
       try {
         const stored = await uploadFile(chosen, setProgress, abort.signal);
         files.setData((list) => [stored, ...(list ?? [])]);
-        setNotice(t("files.uploaded", { name: stored.name }));
+        uploader.notify(t("files.uploaded", { name: stored.name }));
         setChosen(null);
         if (inputRef.current) inputRef.current.value = "";
       } catch (error) {
         if (!abort.signal.aborted) throw error; // a cancelled upload is no error
       }
-    }, "upload");
+    });
     setProgress(null);
     setController(null);
   }
 
   function download(file: StoredFile) {
-    void run(async () => {
+    void rows.run(async () => {
       // The link is short-lived, so it is fetched at the moment of the click rather than with the list.
       const detail = await getFile(file.id);
       if (detail.downloadUrl) window.location.assign(detail.downloadUrl);
     }, file.id);
   }
 
-  function remove(file: StoredFile) {
-    if (!window.confirm(t("files.confirmDelete", { name: file.name }))) return;
-    void run(async () => {
+  async function remove(file: StoredFile) {
+    const confirmed = await confirm({
+      title: t("files.confirmDeleteTitle", { name: file.name }),
+      description: t("files.confirmDeleteBody"),
+      confirmLabel: t("common.delete"),
+      danger: true,
+    });
+    if (!confirmed) return;
+    void rows.run(async () => {
       await deleteFile(file.id);
       files.setData((list) => list?.filter((f) => f.id !== file.id) ?? null);
-      setNotice(t("files.deleted", { name: file.name }));
+      rows.notify(t("files.deleted", { name: file.name }));
     }, file.id);
   }
 
@@ -123,12 +133,13 @@ export default function FilesPage() {
       <div className="space-y-6">
         <Card>
           <form onSubmit={upload} className="space-y-4">
+            <FormAlert errors={errors} />
             <div className="space-y-1.5">
-              <label htmlFor="file-input" className="block text-sm font-medium text-slate-900">
+              <label htmlFor="file-input" className="block text-sm font-medium text-slate-900 dark:text-slate-100">
                 {t("files.choose")}
               </label>
               {maxBytes !== null && (
-                <p id="file-input-hint" className="text-sm text-slate-600">
+                <p id="file-input-hint" className="text-sm text-slate-600 dark:text-slate-400">
                   {t("files.limitHint", { size: dates.bytes(maxBytes) })}
                 </p>
               )}
@@ -143,10 +154,10 @@ export default function FilesPage() {
                   undefined
                 }
                 onChange={(e) => choose(e.target.files?.[0] ?? null)}
-                className="block w-full text-sm text-slate-700 file:mr-4 file:rounded-md file:border-0 file:bg-indigo-50 file:px-3 file:py-2 file:font-semibold file:text-indigo-700 hover:file:bg-indigo-100"
+                className="block w-full text-sm text-slate-700 file:mr-4 file:rounded-md file:border-0 file:bg-indigo-50 file:px-3 file:py-2 file:font-semibold file:text-indigo-700 hover:file:bg-indigo-100 dark:text-slate-300 dark:file:bg-indigo-950 dark:file:text-indigo-300 dark:hover:file:bg-indigo-900"
               />
               {fileErrors.length > 0 && (
-                <ul id="file-input-error" role="alert" className="text-sm text-red-700">
+                <ul id="file-input-error" role="alert" className="text-sm text-red-700 dark:text-red-400">
                   {fileErrors.map((m) => (
                     <li key={m}>{m}</li>
                   ))}
@@ -155,7 +166,7 @@ export default function FilesPage() {
             </div>
             {progress !== null && chosen && (
               <div className="space-y-1">
-                <p className="text-sm text-slate-700" id="upload-label">
+                <p className="text-sm text-slate-700 dark:text-slate-300" id="upload-label">
                   {t("files.uploading", { name: chosen.name })} {percent}%
                 </p>
                 <div
@@ -164,7 +175,7 @@ export default function FilesPage() {
                   aria-valuemin={0}
                   aria-valuemax={100}
                   aria-valuenow={percent}
-                  className="h-2 w-full overflow-hidden rounded-full bg-slate-200"
+                  className="h-2 w-full overflow-hidden rounded-full bg-slate-200 dark:bg-slate-700"
                 >
                   <div className="h-full bg-indigo-600 transition-[width]" style={{ width: `${percent}%` }} />
                 </div>
@@ -182,8 +193,6 @@ export default function FilesPage() {
             </div>
           </form>
         </Card>
-        {notice && <Alert tone="success">{notice}</Alert>}
-        {!errors?.fields.file && <FormAlert errors={errors} />}
         <AsyncContent
           loading={files.loading}
           error={files.error}
@@ -198,16 +207,16 @@ export default function FilesPage() {
             >
               {list.map((file) => (
                 <tr key={file.id}>
-                  <td className="px-4 py-3 font-medium text-slate-900">
+                  <td className="px-4 py-3 font-medium text-slate-900 dark:text-slate-100">
                     <div className="flex items-center gap-3">
                       {/* Keyed by the link: a fresh one (the list read again) gets another try after a failure. */}
                       <FileThumbnail key={file.thumbnailUrl ?? "none"} file={file} />
                       <span className="break-all">{file.name}</span>
                     </div>
                   </td>
-                  <td className="px-4 py-3 whitespace-nowrap text-slate-700">{dates.bytes(file.size)}</td>
-                  <td className="px-4 py-3 text-slate-700">{file.contentType}</td>
-                  <td className="px-4 py-3 whitespace-nowrap text-slate-700">{dates.dateTime(file.createdAt)}</td>
+                  <td className="px-4 py-3 whitespace-nowrap text-slate-700 dark:text-slate-300">{dates.bytes(file.size)}</td>
+                  <td className="px-4 py-3 text-slate-700 dark:text-slate-300">{file.contentType}</td>
+                  <td className="px-4 py-3 whitespace-nowrap text-slate-700 dark:text-slate-300">{dates.dateTime(file.createdAt)}</td>
                   <td className="flex justify-end gap-2 px-4 py-3">
                     <Button
                       variant="secondary"
@@ -222,7 +231,7 @@ export default function FilesPage() {
                       variant="ghost"
                       aria-label={t("files.deleteNamed", { name: file.name })}
                       disabled={busy !== null}
-                      onClick={() => remove(file)}
+                      onClick={() => void remove(file)}
                     >
                       {t("common.delete")}
                     </Button>
@@ -233,6 +242,7 @@ export default function FilesPage() {
           )}
         </AsyncContent>
       </div>
+      {dialog}
     </>
   );
 }

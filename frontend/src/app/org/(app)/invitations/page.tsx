@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import { personLabel, useDates } from "@/components/format";
+import { useConfirm } from "@/components/ConfirmDialog";
 import { AsyncContent, DataTable } from "@/components/data";
 import { Alert, Button, Card, EmptyState, FormAlert, PageHeader, SelectField, TextField } from "@/components/ui";
 import { useOrg } from "@/features/org/OrgShell";
@@ -20,38 +21,44 @@ export default function InvitationsPage() {
   const invitations = useResource(listInvitations);
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("member");
-  // The invite form and the rows each have their errors; one notice says what the last of them did.
+  // The invite form shows its errors inline, next to its fields; the rows' failures are toasts. Successes: toasts.
   const form = useAction({ fields: FIELDS });
-  const rows = useAction<Invitation["id"]>();
+  const rows = useAction<Invitation["id"]>({ toastErrors: true });
   const { busy: sending, errors: formErrors } = form;
-  const { pending: busy, errors: rowErrors } = rows;
-  const notice = form.notice ?? rows.notice;
+  const { pending: busy } = rows;
+  const { confirm, dialog } = useConfirm();
 
   if (!can("members.manage")) return <Alert tone="info">{t("invitations.noPermission")}</Alert>;
 
   function invite(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    rows.setNotice(null);
     void form.run(async () => {
       const invitation = await createInvitation(email, role);
       invitations.setData((list) => [invitation, ...(list ?? [])]);
-      form.setNotice(t("invitations.sent", { email: invitation.email }));
+      form.notify(t("invitations.sent", { email: invitation.email }));
       setEmail("");
     });
   }
 
-  function act(invitation: Invitation, action: "resend" | "revoke") {
-    if (action === "revoke" && !window.confirm(t("invitations.confirmRevoke", { email: invitation.email }))) return;
-    form.setNotice(null);
+  async function act(invitation: Invitation, action: "resend" | "revoke") {
+    if (action === "revoke") {
+      const confirmed = await confirm({
+        title: t("invitations.confirmRevokeTitle", { email: invitation.email }),
+        description: t("invitations.confirmRevokeBody"),
+        confirmLabel: t("invitations.revoke"),
+        danger: true,
+      });
+      if (!confirmed) return;
+    }
     void rows.run(async () => {
       if (action === "resend") {
         await resendInvitation(invitation.id);
-        rows.setNotice(t("invitations.resent", { email: invitation.email }));
+        rows.notify(t("invitations.resent", { email: invitation.email }));
         invitations.reload();
       } else {
         await revokeInvitation(invitation.id);
         invitations.setData((list) => list?.filter((i) => i.id !== invitation.id) ?? null);
-        rows.setNotice(t("invitations.revoked", { email: invitation.email }));
+        rows.notify(t("invitations.revoked", { email: invitation.email }));
       }
     }, invitation.id);
   }
@@ -62,7 +69,6 @@ export default function InvitationsPage() {
     <>
       <PageHeader title={t("invitations.title")} description={t("invitations.subtitle")} />
       <div className="space-y-6">
-        {notice && <Alert tone="success">{notice}</Alert>}
         <Card title={t("invitations.inviteTitle")}>
           <form onSubmit={invite} noValidate className="grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-start">
             <div className="sm:col-span-3">
@@ -95,7 +101,6 @@ export default function InvitationsPage() {
           </form>
         </Card>
         <Card title={t("invitations.pending")}>
-          <FormAlert errors={rowErrors} />
           <AsyncContent
             loading={invitations.loading}
             error={invitations.error}
@@ -109,17 +114,17 @@ export default function InvitationsPage() {
               >
                 {list.map((invitation) => (
                   <tr key={invitation.id}>
-                    <td className="py-2 pr-4 font-medium text-slate-900">{invitation.email}</td>
+                    <td className="py-2 pr-4 font-medium text-slate-900 dark:text-slate-100">{invitation.email}</td>
                     <td className="py-2 pr-4">{t(`roles.${invitation.role}`)}</td>
-                    <td className="py-2 pr-4 text-slate-700">{personLabel(invitation.invitedBy)}</td>
-                    <td className="py-2 pr-4 text-slate-700">{dates.dateTime(invitation.expiresAt)}</td>
+                    <td className="py-2 pr-4 text-slate-700 dark:text-slate-300">{personLabel(invitation.invitedBy)}</td>
+                    <td className="py-2 pr-4 text-slate-700 dark:text-slate-300">{dates.dateTime(invitation.expiresAt)}</td>
                     <td className="flex justify-end gap-2 py-2">
                       <Button
                         variant="secondary"
                         aria-label={t("invitations.resendTo", { email: invitation.email })}
                         disabled={busy !== null}
                         loading={busy === invitation.id}
-                        onClick={() => act(invitation, "resend")}
+                        onClick={() => void act(invitation, "resend")}
                       >
                         {t("invitations.resend")}
                       </Button>
@@ -127,7 +132,7 @@ export default function InvitationsPage() {
                         variant="ghost"
                         aria-label={t("invitations.revokeFor", { email: invitation.email })}
                         disabled={busy !== null}
-                        onClick={() => act(invitation, "revoke")}
+                        onClick={() => void act(invitation, "revoke")}
                       >
                         {t("invitations.revoke")}
                       </Button>
@@ -139,6 +144,7 @@ export default function InvitationsPage() {
           </AsyncContent>
         </Card>
       </div>
+      {dialog}
     </>
   );
 }

@@ -2,8 +2,9 @@
 
 import { useTranslations } from "next-intl";
 import { useDates } from "@/components/format";
+import { useConfirm } from "@/components/ConfirmDialog";
 import { AsyncContent, DataTable } from "@/components/data";
-import { Alert, Button, EmptyState, FormAlert, PageHeader } from "@/components/ui";
+import { Button, EmptyState, PageHeader } from "@/components/ui";
 import { useOrg } from "@/features/org/OrgShell";
 import { listMembers, removeMember, updateMember } from "@/lib/api/endpoints";
 import type { Member, Role } from "@/lib/api/types";
@@ -15,24 +16,32 @@ export default function MembersPage() {
   const { me, can, assignableRoles } = useOrg();
   const dates = useDates();
   const members = useResource(listMembers);
-  const { run, pending: busy, errors, notice, setNotice } = useAction<Member["id"]>();
+  // Row actions: what they did (or why they failed) is a toast.
+  const { run, pending: busy, notify } = useAction<Member["id"]>({ toastErrors: true });
   const manage = can("members.manage");
+  const { confirm, dialog } = useConfirm();
 
   function changeRole(member: Member, role: Role) {
     void run(async () => {
       const updated = await updateMember(member.id, role);
       members.setData((list) => list?.map((m) => (m.id === member.id ? { ...m, ...updated, role } : m)) ?? null);
-      setNotice(t("members.roleUpdated", { name: member.fullName || member.email, role: t(`roles.${role}`) }));
+      notify(t("members.roleUpdated", { name: member.fullName || member.email, role: t(`roles.${role}`) }));
     }, member.id);
   }
 
-  function remove(member: Member) {
+  async function remove(member: Member) {
     const name = member.fullName || member.email;
-    if (!window.confirm(t("members.confirmRemove", { name }))) return;
+    const confirmed = await confirm({
+      title: t("members.confirmRemoveTitle", { name }),
+      description: t("members.confirmRemoveBody"),
+      confirmLabel: t("members.remove"),
+      danger: true,
+    });
+    if (!confirmed) return;
     void run(async () => {
       await removeMember(member.id);
       members.setData((list) => list?.filter((m) => m.id !== member.id) ?? null);
-      setNotice(t("members.removed", { name }));
+      notify(t("members.removed", { name }));
     }, member.id);
   }
 
@@ -40,8 +49,6 @@ export default function MembersPage() {
     <>
       <PageHeader title={t("members.title")} description={t("members.subtitle", { organisation: me.tenant.name })} />
       <div className="space-y-4">
-        {notice && <Alert tone="success">{notice}</Alert>}
-        <FormAlert errors={errors} />
         <AsyncContent
           loading={members.loading}
           error={members.error}
@@ -60,10 +67,10 @@ export default function MembersPage() {
                 const editable = manage && !isMe && (can("owners.manage") || member.role !== "owner");
                 return (
                   <tr key={member.id}>
-                    <td className="px-4 py-3 font-medium text-slate-900">
-                      {member.fullName || "—"} {isMe && <span className="text-slate-500">{t("members.you")}</span>}
+                    <td className="px-4 py-3 font-medium text-slate-900 dark:text-slate-100">
+                      {member.fullName || "—"} {isMe && <span className="text-slate-500 dark:text-slate-400">{t("members.you")}</span>}
                     </td>
-                    <td className="px-4 py-3 text-slate-700">{member.email}</td>
+                    <td className="px-4 py-3 text-slate-700 dark:text-slate-300">{member.email}</td>
                     <td className="px-4 py-3">
                       {editable ? (
                         <select
@@ -71,7 +78,7 @@ export default function MembersPage() {
                           value={member.role}
                           disabled={busy === member.id}
                           onChange={(e) => changeRole(member, e.target.value as Role)}
-                          className="rounded-md border-0 py-1 pr-8 pl-2 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600"
+                          className="rounded-md border-0 py-1 pr-8 pl-2 ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-indigo-600 dark:ring-slate-600 dark:focus:ring-indigo-400"
                         >
                           {assignableRoles.map((role) => (
                             <option key={role} value={role}>
@@ -83,7 +90,7 @@ export default function MembersPage() {
                         t(`roles.${member.role}`)
                       )}
                     </td>
-                    <td className="px-4 py-3 text-slate-700">{dates.date(member.joinedAt)}</td>
+                    <td className="px-4 py-3 text-slate-700 dark:text-slate-300">{dates.date(member.joinedAt)}</td>
                     {manage && (
                       <td className="px-4 py-3 text-right">
                         {editable && (
@@ -91,7 +98,7 @@ export default function MembersPage() {
                             variant="ghost"
                             aria-label={t("members.removeNamed", { name })}
                             loading={busy === member.id}
-                            onClick={() => remove(member)}
+                            onClick={() => void remove(member)}
                           >
                             {t("members.remove")}
                           </Button>
@@ -105,6 +112,7 @@ export default function MembersPage() {
           )}
         </AsyncContent>
       </div>
+      {dialog}
     </>
   );
 }

@@ -30,11 +30,11 @@ export default function ProfilePage() {
           <NameSection me={me} />
           <EmailSection email={me.email} />
           <Card>
-            <dl className="divide-y divide-slate-100">
+            <dl className="divide-y divide-slate-100 dark:divide-slate-800">
               {rows.map(([label, value]) => (
                 <div key={label} className="grid grid-cols-3 gap-4 py-3">
-                  <dt className="text-sm text-slate-600">{label}</dt>
-                  <dd className="col-span-2 text-sm font-medium break-words text-slate-900">{value}</dd>
+                  <dt className="text-sm text-slate-600 dark:text-slate-400">{label}</dt>
+                  <dd className="col-span-2 text-sm font-medium break-words text-slate-900 dark:text-slate-100">{value}</dd>
                 </div>
               ))}
             </dl>

@@ -3,8 +3,9 @@
 import { useTranslations } from "next-intl";
 import { useRef, useState, type FormEvent } from "react";
 import { useDates } from "@/components/format";
+import { useConfirm } from "@/components/ConfirmDialog";
 import { AsyncContent } from "@/components/data";
-import { Alert, Button, Card, EmptyState, FormAlert, PageHeader, TextAreaField, TextField } from "@/components/ui";
+import { Button, Card, EmptyState, FormAlert, PageHeader, TextAreaField, TextField } from "@/components/ui";
 import { createProject, deleteProject, listProjects, updateProject } from "@/lib/api/endpoints";
 import type { Project } from "@/lib/api/types";
 import { useAction } from "@/lib/useAction";
@@ -74,29 +75,36 @@ export default function ProjectsPage() {
   const dates = useDates();
   const projects = useResource(listProjects);
   const [editing, setEditing] = useState<Project["id"] | null>(null);
-  // Deleting is the page's own action; creating and editing report their success here too.
-  const { run, errors: rowErrors, notice, setNotice } = useAction();
+  // Deleting is the page's own action (its failure a toast); creating and editing toast their success too.
+  const { run, notify } = useAction({ toastErrors: true });
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const { confirm, dialog } = useConfirm();
 
   async function create(values: { name: string; description: string }) {
     const project = await createProject(values);
     projects.setData((list) => [project, ...(list ?? [])]);
-    setNotice(t("projects.created", { name: project.name }));
+    notify(t("projects.created", { name: project.name }));
   }
 
   async function save(project: Project, values: { name: string; description: string }) {
     const updated = await updateProject(project.id, values);
     projects.setData((list) => list?.map((p) => (p.id === project.id ? { ...p, ...updated } : p)) ?? null);
     setEditing(null);
-    setNotice(t("projects.updated", { name: updated.name }));
+    notify(t("projects.updated", { name: updated.name }));
   }
 
   async function remove(project: Project) {
-    if (!window.confirm(t("projects.confirmDelete", { name: project.name }))) return;
+    const confirmed = await confirm({
+      title: t("projects.confirmDeleteTitle", { name: project.name }),
+      description: t("projects.confirmDeleteBody"),
+      confirmLabel: t("common.delete"),
+      danger: true,
+    });
+    if (!confirmed) return;
     await run(async () => {
       await deleteProject(project.id);
       projects.setData((list) => list?.filter((p) => p.id !== project.id) ?? null);
-      setNotice(t("projects.deleted", { name: project.name }));
+      notify(t("projects.deleted", { name: project.name }));
       headingRef.current?.focus();
     });
   }
@@ -109,8 +117,6 @@ export default function ProjectsPage() {
           <h2 id="project-list" ref={headingRef} tabIndex={-1} className="sr-only">
             {t("projects.title")}
           </h2>
-          {notice && <Alert tone="success">{notice}</Alert>}
-          <FormAlert errors={rowErrors} />
           <AsyncContent
             loading={projects.loading}
             error={projects.error}
@@ -120,10 +126,10 @@ export default function ProjectsPage() {
             {(list) => (
               <ul className="space-y-3">
                 {list.map((project) => (
-                  <li key={project.id} className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200">
+                  <li key={project.id} className="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-700">
                     {editing === project.id ? (
                       <>
-                        <h3 className="mb-3 font-semibold text-slate-900">{t("projects.editTitle", { name: project.name })}</h3>
+                        <h3 className="mb-3 font-semibold text-slate-900 dark:text-slate-100">{t("projects.editTitle", { name: project.name })}</h3>
                         <ProjectForm
                           initial={{ name: project.name, description: project.description ?? "" }}
                           submitLabel={t("common.save")}
@@ -135,9 +141,9 @@ export default function ProjectsPage() {
                     ) : (
                       <div className="flex flex-wrap items-start justify-between gap-3">
                         <div>
-                          <h3 className="font-semibold text-slate-900">{project.name}</h3>
-                          {project.description && <p className="mt-1 text-sm whitespace-pre-line text-slate-700">{project.description}</p>}
-                          <p className="mt-2 text-xs text-slate-500">
+                          <h3 className="font-semibold text-slate-900 dark:text-slate-100">{project.name}</h3>
+                          {project.description && <p className="mt-1 text-sm whitespace-pre-line text-slate-700 dark:text-slate-300">{project.description}</p>}
+                          <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
                             {t("projects.createdAt")} {dates.date(project.createdAt)}
                           </p>
                         </div>
@@ -145,7 +151,7 @@ export default function ProjectsPage() {
                           <Button variant="secondary" aria-label={t("projects.editNamed", { name: project.name })} onClick={() => setEditing(project.id)}>
                             {t("common.edit")}
                           </Button>
-                          <Button variant="ghost" aria-label={t("projects.deleteNamed", { name: project.name })} onClick={() => remove(project)}>
+                          <Button variant="ghost" aria-label={t("projects.deleteNamed", { name: project.name })} onClick={() => void remove(project)}>
                             {t("common.delete")}
                           </Button>
                         </div>
@@ -166,6 +172,7 @@ export default function ProjectsPage() {
           />
         </Card>
       </div>
+      {dialog}
     </>
   );
 }

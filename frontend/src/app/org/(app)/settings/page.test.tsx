@@ -68,6 +68,9 @@ function sent(requests: { data?: unknown }[], index: number): unknown {
 
 let http: MockAdapter;
 
+/** Where the toasts are (the root layout's toaster: successes are announced there, not in the section). */
+const toasts = () => screen.getByRole("region", { name: "Notifications (Alt+T)" });
+
 beforeEach(() => {
   http = new MockAdapter(api);
   apiClient.tokens.set("access");
@@ -105,7 +108,7 @@ describe("settings page: the organisation's name", () => {
     await user.clear(field);
     await user.type(field, "Acme Labs");
     await user.click(within(form).getByRole("button", { name: "Save" }));
-    expect(await within(form).findByText("The organisation has been renamed.")).toBeInTheDocument();
+    expect(await within(toasts()).findByText("The organisation has been renamed.")).toBeInTheDocument();
     expect(sent(http.history.patch, 0)).toEqual({ name: "Acme Labs" });
     expect(await screen.findByRole("link", { name: "Acme Labs" })).toHaveAttribute("href", "/");
   });
@@ -308,7 +311,7 @@ describe("settings page: single sign-on", () => {
     delete saved.clientSecret;
     http.onPut("/api/v1/sso/").reply(200, saved);
     await user.click(within(form).getByRole("button", { name: "Save SSO settings" }));
-    expect(await within(form).findByText("Single sign-on has been saved.")).toBeInTheDocument();
+    expect(await within(toasts()).findByText("Single sign-on has been saved.")).toBeInTheDocument();
     expect(sent(http.history.put, 0)).not.toHaveProperty("clientSecret");
 
     await user.type(secret, "brand-new-secret");

@@ -117,7 +117,7 @@ function AcceptInvite() {
       <ProviderButtons callbackPath="/accept-invite" invitation={token} />
       <form onSubmit={onSubmit} noValidate className="space-y-5">
         {socialError && <SocialLoginError code={socialError} />}
-        <p className="text-sm text-slate-700">{existing ? t("acceptInvite.existingAccount") : t("acceptInvite.newAccount")}</p>
+        <p className="text-sm text-slate-700 dark:text-slate-300">{existing ? t("acceptInvite.existingAccount") : t("acceptInvite.newAccount")}</p>
         <FormAlert errors={errors} />
         <TextField label={t("acceptInvite.email")} type="email" value={preview.email} readOnly autoComplete="username" />
         {!existing && (

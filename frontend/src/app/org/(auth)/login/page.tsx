@@ -18,7 +18,7 @@ function OrganisationLogin() {
   return (
     <AuthCard title={t("orgTitle", { name: label })} subtitle={t("orgSubtitle")}>
       <LoginForm onSuccess={() => router.replace(next)} forgotHref="/forgot-password" passkey />
-      <p className="mt-4 text-center text-sm text-slate-600">
+      <p className="mt-4 text-center text-sm text-slate-600 dark:text-slate-400">
         {t("noAccount")}{" "}
         <a className={linkStyles} href={`${publicOrigin()}/signup`}>
           {t("signUp")}
