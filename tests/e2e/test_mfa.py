@@ -117,7 +117,7 @@ def test_totp_setup_in_the_profile_then_sign_in_with_a_code(
     expect(page.get_by_text("Recovery codes: 10 of 10 unused")).to_be_visible()
 
     # Sign out, then in again: the password alone no longer signs in, a code from the app does.
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("banner").get_by_role("button", name="Sign out", exact=True).click()
     # (The shell may add `?next=/profile`: it sees the session end before the sign-out's own redirect.)
     page.wait_for_url(re.compile(rf"^{re.escape(org)}/login(\?next=.*)?$"))
     sign_in(page, site, subdomain=subdomain, email=email)

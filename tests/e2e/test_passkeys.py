@@ -88,7 +88,7 @@ def test_a_passkey_added_in_the_profile_signs_in(live_db: None, site: Site, new_
     assert [c["rpId"] for c in stored] == [f"{subdomain}.localhost"]
 
     # Sign out, then in: after the password the step offers the passkey first, and it signs in.
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("banner").get_by_role("button", name="Sign out", exact=True).click()
     page.wait_for_url(re.compile(rf"^{re.escape(org)}/login(\?next=.*)?$"))
     sign_in(page, site, subdomain=subdomain, email=email)
     step = page.get_by_role("form", name="Two-factor authentication")
@@ -104,7 +104,7 @@ def test_a_passkey_added_in_the_profile_signs_in(live_db: None, site: Site, new_
 
     # The passkey gone from this device: the browser finds none, the step says so and stays; a code still works.
     cdp.send("WebAuthn.clearCredentials", {"authenticatorId": authenticator_id})
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("banner").get_by_role("button", name="Sign out", exact=True).click()
     page.wait_for_url(re.compile(rf"^{re.escape(org)}/login(\?next=.*)?$"))
     sign_in(page, site, subdomain=subdomain, email=email)
     step = page.get_by_role("form", name="Two-factor authentication")
@@ -147,7 +147,7 @@ def test_a_passkey_signs_in_with_no_password(live_db: None, site: Site, new_page
     # Held by the authenticator with the account's handle: the browser can offer it with no account named.
     assert (stored["rpId"], stored["isResidentCredential"]) == (f"{subdomain}.localhost", True)
 
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("banner").get_by_role("button", name="Sign out", exact=True).click()
     page.wait_for_url(re.compile(rf"^{re.escape(org)}/login(\?next=.*)?$"))
     button = wait_hydrated(page.get_by_role("button", name="Sign in with a passkey"))
     expect(page.get_by_label("Email")).to_have_value("")
@@ -166,7 +166,7 @@ def test_a_passkey_signs_in_with_no_password(live_db: None, site: Site, new_page
 
     # With the passkey gone from the device, the browser finds none: the page says so and stays.
     cdp.send("WebAuthn.clearCredentials", {"authenticatorId": authenticator_id})
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("banner").get_by_role("button", name="Sign out", exact=True).click()
     page.wait_for_url(re.compile(rf"^{re.escape(org)}/login(\?next=.*)?$"))
     wait_hydrated(page.get_by_role("button", name="Sign in with a passkey")).click()
     expect(page.get_by_role("alert").filter(has_text="No passkey was used")).to_have_text(PASSWORDLESS_FAILED)

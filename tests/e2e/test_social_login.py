@@ -153,4 +153,4 @@ def test_continue_with_the_provider_on_acmes_login_ends_on_acmes_dashboard(
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     # The profile shows who is signed in: the member the provider's verified email named.
     page.goto(f"{acme_url}/profile")
-    expect(page.locator("#content").get_by_text(member.email, exact=True)).to_be_visible()
+    expect(page.locator("#content").get_by_text(f"You sign in with {member.email}.", exact=True)).to_be_visible()
