@@ -136,7 +136,8 @@ def render_mail(mail: Mail) -> bytes:
         # sandbox without allow-scripts: the message's markup renders, its scripts never run; links open a tab.
         frame = html.escape(f'<base target="_blank">{html_part}', quote=True)
         parts.append(
-            f'<h2>HTML</h2><iframe sandbox="allow-popups allow-popups-to-escape-sandbox" srcdoc="{frame}"></iframe>'
+            f'<h2>HTML</h2><iframe title="The message as HTML" sandbox="allow-popups allow-popups-to-escape-sandbox" '
+            f'srcdoc="{frame}"></iframe>'
         )
     if (text := mail.part("plain")) is not None:
         parts.append(f"<h2>Text</h2><pre>{_linkify(text)}</pre>")
