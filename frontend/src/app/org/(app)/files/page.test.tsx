@@ -68,6 +68,26 @@ describe("files page", () => {
     expect(api.uploadFile).toHaveBeenCalledOnce();
   });
 
+  it("takes a file dropped on the upload box, with the same checks as the input", async () => {
+    const user = userEvent.setup();
+    api.uploadFile.mockResolvedValue({ id: 3, name: "dropped.pdf", size: 3 * MB, contentType: "application/pdf", projectId: null, createdAt: "2026-01-03T10:00:00Z", thumbnailUrl: null });
+    renderWithIntl(<FilesPage />);
+    await screen.findByText("Up to 25 MB per file.");
+    const box = screen.getByTestId("file-drop");
+    expect(box).toHaveTextContent("Or drop a file here.");
+
+    fireEvent.drop(box, { dataTransfer: { files: [fileOfSize("huge.pdf", 27 * MB)] } });
+    expect(screen.getByRole("alert")).toHaveTextContent("huge.pdf is 27 MB: files can be at most 25 MB. Nothing was uploaded.");
+    expect(screen.getByRole("button", { name: "Upload" })).toBeDisabled();
+
+    fireEvent.drop(box, { dataTransfer: { files: [fileOfSize("dropped.pdf", 3 * MB)] } });
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+    expect(box).toHaveTextContent("Ready to upload: dropped.pdf (3 MB).");
+    await user.click(screen.getByRole("button", { name: "Upload" }));
+    expect(await screen.findByText("dropped.pdf uploaded.")).toBeInTheDocument();
+    expect(api.uploadFile.mock.calls[0]![0].name).toBe("dropped.pdf");
+  });
+
   it("shows an image's thumbnail, small and lazy, and a file icon for anything else", async () => {
     renderWithIntl(<FilesPage />);
     const thumbnail = await screen.findByRole("img", { name: "Preview of holiday.jpg" });
