@@ -10,7 +10,7 @@ import { toFormErrors, type FormErrors } from "@/lib/api/errors";
 import { listAudit, type AuditEntry, type AuditFilters } from "./api";
 
 /** The kinds of entry an owner filters by: the prefixes the backend records (shared_apps/*: audit_record). */
-export const AUDIT_KINDS = ["member.", "invitation.", "organisation.", "sso.", "mfa.", "billing.", "export.", "impersonation.", "tenant."] as const;
+export const AUDIT_KINDS = ["account.", "member.", "invitation.", "organisation.", "sso.", "mfa.", "billing.", "export.", "impersonation.", "tenant."] as const;
 
 interface Page {
   entries: AuditEntry[];
