@@ -197,18 +197,31 @@ def _clean(response: requests.Response) -> bool:
 
 @contextlib.contextmanager
 def _every_free_slot_taken(stack: Stack, admin: psycopg.Connection[tuple[object, ...]]) -> Iterator[int]:
-    """What other processes and pods do to this one: the web's connections are cut and every slot is taken."""
-    admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
-                  "AND pid <> pg_backend_pid()", (DATABASE,))  # fmt: skip
+    """What other processes and pods do to this one: the web's connections are cut and every slot is taken.
+
+    The web's pool reconnects in the background as soon as its connections are cut, racing this loop for
+    the slots: when PostgreSQL says it is full, any connection to the database that is not ours (nor the
+    admin's) is cut again and the loop goes on, until every slot is held here."""
     held: list[psycopg.Connection[tuple[object, ...]]] = []
+
+    def others() -> int:
+        return admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() "
+            "AND NOT pid = ANY(%s)",
+            (DATABASE, [conn.info.backend_pid for conn in held]),
+        ).rowcount
+
     try:
+        others()
         while True:
             try:
                 held.append(psycopg.connect(stack.postgres.url(DATABASE), autocommit=True, connect_timeout=2))
             except psycopg.OperationalError as exc:
                 if "too many clients" not in str(exc):
                     raise
-                break
+                if not others():
+                    break
+                time.sleep(0.05)  # the cut backends take a moment to free their slots
         yield len(held) + 1  # and the admin's
     finally:
         for conn in held:
