@@ -23,13 +23,13 @@ from shared_apps.accounts.models import User
 from shared_apps.memberships.models import Membership
 from shared_apps.memberships.services import membership_create
 from tests.conftest import Signup
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory
 from tests.plugins.celery_worker import Worker
 from tests.plugins.oidc import OidcClient, OidcProvider
 from tests.plugins.smtp import SmtpSink, free_port
 
 from .conftest import Service
-from .support import BASE_DOMAIN, FRONTEND, ROOT, Site, sign_in, wait_hydrated
+from .support import BASE_DOMAIN, FRONTEND, PASSWORD, ROOT, Site, sign_in, wait_hydrated
 
 PROVIDER_ID = "e2e-idp"
 PROVIDER_NAME = "E2E Identity"
@@ -157,8 +157,16 @@ def test_continue_with_the_provider_on_acmes_login_ends_on_acmes_dashboard(
     expect(page.locator("#content").get_by_text(f"You sign in with {member.email}.", exact=True)).to_be_visible()
 
 
+@pytest.fixture
+def member_with_password(member: User) -> User:
+    """The member, with the password the e2e helpers type (support.PASSWORD)."""
+    member.set_password(PASSWORD)
+    member.save(update_fields=["password"])
+    return member
+
+
 def test_connect_the_provider_from_the_profile_then_it_is_listed(
-    member: User,
+    member_with_password: User,
     social_site: tuple[Site, OidcClient],
     oidc_provider: OidcProvider,
     new_page: Callable[[], Page],
@@ -169,13 +177,13 @@ def test_connect_the_provider_from_the_profile_then_it_is_listed(
     oidc_provider.add_account(account_id, email=f"{account_id}@elsewhere.test", email_verified=False, name="Ada")
     acme_url = site.org_url("acme")
     page = new_page()
-    sign_in(page, site, subdomain="acme", email=member.email)
+    sign_in(page, site, subdomain="acme", email=member_with_password.email)
     page.wait_for_url(f"{acme_url}/")
 
     page.goto(f"{acme_url}/profile")
     unlock_connected_accounts(page)
     expect(page.get_by_text("No account is connected.")).to_be_visible()
-    page.get_by_role("button", name=f"Connect {PROVIDER_NAME}").click()
+    page.get_by_role("button", name=f"Connect {PROVIDER_NAME}", exact=True).click()
     page.wait_for_url(f"{oidc_provider.issuer}/**")
     provider_login(page, oidc_provider, account_id)
 
@@ -185,7 +193,7 @@ def test_connect_the_provider_from_the_profile_then_it_is_listed(
     listed = page.get_by_role("list", name="Connected accounts")
     expect(listed.get_by_role("listitem")).to_have_count(1)
     expect(listed.get_by_role("listitem")).to_contain_text(PROVIDER_NAME)
-    expect(page.get_by_role("button", name=f"Connect {PROVIDER_NAME}")).to_have_count(0)
+    expect(page.get_by_role("button", name=f"Connect {PROVIDER_NAME}", exact=True)).to_have_count(0)
     expect(page.get_by_role("status").first).to_have_text(f"{PROVIDER_NAME} is now connected.")
 
 
