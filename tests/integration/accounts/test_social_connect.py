@@ -141,7 +141,7 @@ def test_a_provider_account_connected_to_another_account_is_refused(
     assert list(SocialAccount.objects.values_list("user_id", flat=True)) == [team.admin.pk]
 
 
-def test_connect_needs_a_token_and_refuses_the_organisations_sso_and_an_impersonation(
+def test_connect_needs_a_token_from_an_organisations_profile(
     team: Team, providers: Providers, browser: Browser
 ) -> None:
     response = browser.start(ACME, "github", f"http://{ACME}/profile", process="connect")
