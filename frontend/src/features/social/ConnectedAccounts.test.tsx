@@ -146,7 +146,7 @@ describe("connected accounts in the profile", () => {
     http.onGet(`${BASE}/config`).reply(200, { status: 200, data: { socialaccount: { providers: [GITHUB.provider] } } });
     http.onGet(`${BASE}/account/providers`).reply(200, { status: 200, data: [GITHUB] });
     renderWithIntl(<ConnectedAccounts email="ada@example.test" connected="github" />);
-    expect(screen.getByRole("status")).toHaveTextContent("github is now connected.");
+    expect(await screen.findByText("GitHub is now connected.")).toBeInTheDocument();
     const user = userEvent.setup();
     await user.type(screen.getByLabelText("Password"), "correct horse");
     await user.click(screen.getByRole("button", { name: "Continue" }));

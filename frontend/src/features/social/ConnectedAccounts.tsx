@@ -2,7 +2,7 @@
 
 import { isAxiosError } from "axios";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Alert, Button, Card, FormAlert } from "@/components/ui";
 import { AllauthUnlock } from "@/features/profile/AllauthUnlock";
 import { useAction } from "@/lib/useAction";
@@ -48,6 +48,14 @@ export function ConnectedAccounts({
   // The page navigates away on success: the button keeps its spinner until it has.
   const connecting = useAction<string>({ keepPendingOnSuccess: true });
 
+  useEffect(() => {
+    // Back from a connect: the notice names the provider before the section is unlocked.
+    if (!connected) return;
+    const controller = new AbortController();
+    listProviders(controller.signal).then((providers) => setAvailable(providers.filter((p) => !isSsoProvider(p))), () => undefined);
+    return () => controller.abort();
+  }, [connected]);
+
   async function unlocked(token: string) {
     const [connectedAccounts, providers] = await Promise.all([
       listProviderAccounts(token),
@@ -83,7 +91,7 @@ export function ConnectedAccounts({
   }
 
   const unconnected = available.filter((p) => !accounts.some((a) => a.provider.id === p.id));
-  // Before the unlock only the id is known: the notice names the provider once the list has loaded.
+  // The id until the configuration has loaded.
   const connectedName =
     accounts.find((a) => a.provider.id === connected)?.provider.name ?? available.find((p) => p.id === connected)?.name;
 
