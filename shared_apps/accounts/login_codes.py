@@ -44,10 +44,14 @@ def login_code_create(
     return code
 
 
-def login_code_redeem(*, code: str, tenant: Tenant) -> LoginCode:
-    """Use a code once, on its own organisation's host only."""
+_SIGN_IN = (LoginCode.Purpose.HANDOFF, LoginCode.Purpose.IMPERSONATION)
+
+
+def login_code_redeem(*, code: str, tenant: Tenant, purposes: tuple[LoginCode.Purpose, ...] = _SIGN_IN) -> LoginCode:
+    """Use a code once, on its own organisation's host only, for one of `purposes` (a connect code never
+    signs anyone in, and a handoff code never connects a provider)."""
     with transaction.atomic():
-        login = LoginCode.objects.select_for_update().filter(code_hash=_hash(code)).first()
+        login = LoginCode.objects.select_for_update().filter(code_hash=_hash(code), purpose__in=purposes).first()
         if login is None or login.used_at is not None or login.expires_at <= timezone.now():
             raise LoginCodeInvalidError
         if login.tenant_id != tenant.id:

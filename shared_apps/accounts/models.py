@@ -76,7 +76,8 @@ class RefreshTokenRecord(models.Model):
 
 
 class LoginCode(models.Model):
-    """A one-time, short-lived link into one organisation for one user (handoff or impersonation).
+    """A one-time, short-lived link into one organisation for one user (handoff or impersonation), or the
+    binding of a provider connect to the account that started it.
 
     Only a SHA-256 of the code is stored: a database leak does not leak working links.
     """
@@ -84,6 +85,8 @@ class LoginCode(models.Model):
     class Purpose(models.TextChoices):
         HANDOFF = "handoff"
         IMPERSONATION = "impersonation"
+        # Not a sign-in: binds a provider connect (started on the profile) to the signed-in account.
+        CONNECT = "connect"
 
     code_hash = models.CharField(max_length=64, unique=True)
     purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.HANDOFF)

@@ -38,7 +38,12 @@ allauth's token flow (POST /_allauth/app/v1/auth/provider/token) runs on the org
 same adapter refuses non-members with 401, and `KitTokenStrategy` adds the kit's tenant-bound JWTs to `meta`
 (an account with MFA gets allauth's own `mfa_authenticate` step first, /auth/2fa/authenticate). Connecting a
 provider to an account is allauth's token flow with `process: "connect"` and the account's allauth session
-(X-Session-Token); the redirect endpoint accepts `process: "login"` only. Both start endpoints count against
+(X-Session-Token), or the redirect flow with `process: "connect"` from an organisation's profile: the form post
+carries a single-use connect token issued to the signed-in member (POST /api/v1/me/social/connect/,
+shared_apps.accounts.social_connect) in the signed start state, and the public host's callback connects the
+provider account to that token's account only (`SocialAccountAdapter._connect_to_token_account`), then sends the
+browser to the host's `/profile?connected=<provider>` or `?error=` (`connect_invalid`, `connected_other`); an
+organisation's SSO is not connected this way. Both start endpoints count against
 the kit's `login_ip` limit. An organisation's own SSO provider (shared_apps.memberships.sso) is offered on its
 host only and never signs anyone in elsewhere; where it is enforced, other providers sign in owners only.
 """
@@ -77,13 +82,14 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseBase, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from saas.api.errors import error_body, error_response
 from saas.api.ratelimit import RateLimited, RateLimitUnavailable, client_ip, rate_limit
+from shared_apps.audit.services import audit_record
 from shared_apps.memberships.models import Membership
 from shared_apps.memberships.selectors import membership_for
 from tenants.hosts import HostKind, InvalidHostError, classify_host, normalise_host
@@ -95,6 +101,7 @@ from .api.cookies import set_refresh_cookie
 from .login_codes import login_code_create
 from .mfa import mfa_challenge_create, mfa_enabled
 from .models import User, normalise_email
+from .social_connect import ConnectTokenInvalidError, social_connect_token_redeem
 from .tokens import token_pair_issue
 
 if TYPE_CHECKING:
@@ -112,6 +119,8 @@ STATE_TARGET = "kit_target"
 # ... and, for a flow started on accept-invite, which invitation it accepts (memberships' flow key: the
 # pending invitation's token hash, never the token).
 STATE_INVITATION = "kit_invitation"
+# ... and, for a connect started on the profile, the connect token that names the account (social_connect).
+STATE_CONNECT = "kit_connect"
 # Error codes passed on to the login page; anything else allauth reports is shown as `unknown`.
 _ERROR_CODE = re.compile(r"^[a-z_]{1,40}\Z")
 
@@ -243,14 +252,23 @@ class RedirectToProviderView(AllauthRedirectToProviderView):
             return limited
         form = RedirectToProviderForm(request.POST)
         process = request.POST.get("process")
-        if process != AuthProcess.LOGIN:
-            # Connecting happens with allauth's token flow from the signed-in profile (X-Session-Token):
-            # a form post carries no credential of the person to connect to.
+        connect_token = request.POST.get("connect_token", "")
+        if process not in (AuthProcess.LOGIN, AuthProcess.CONNECT):
             return _allauth_error(
                 request,
                 code="invalid",
-                message="Only process=login is supported here; connect a provider with the token flow.",
+                message="process must be login or connect.",
                 param="process",
+                status=HTTPStatus.BAD_REQUEST,
+            )
+        if process == AuthProcess.CONNECT and (not connect_token or routed_tenant(request) is None):
+            # A form post carries no credential of the person to connect to: the profile's connect token
+            # (POST /api/v1/me/social/connect/, an organisation's host) names the account.
+            return _allauth_error(
+                request,
+                code="invalid",
+                message="Connecting needs a connect_token from this organisation's profile.",
+                param="connect_token",
                 status=HTTPStatus.BAD_REQUEST,
             )
         if not form.is_valid():
@@ -258,7 +276,10 @@ class RedirectToProviderView(AllauthRedirectToProviderView):
         provider = form.cleaned_data["provider"]
         callback_url = form.cleaned_data["callback_url"]
         sso_tenant = _sso_tenant_id(provider.sub_id)
-        if sso_tenant is not None and sso_tenant != _tenant_id(routed_tenant(request)):
+        if sso_tenant is not None and (
+            process == AuthProcess.CONNECT or sso_tenant != _tenant_id(routed_tenant(request))
+        ):
+            # An organisation's own SSO signs in on its host only, and is not connected to an account.
             return _allauth_error(
                 request, code="unknown_provider", message="Unknown provider.", param="provider", status=400
             )
@@ -280,6 +301,8 @@ class RedirectToProviderView(AllauthRedirectToProviderView):
                 status=HTTPStatus.BAD_REQUEST,
             )
         start: dict[str, Any] = {"p": provider.sub_id, "r": target.as_state()}
+        if process == AuthProcess.CONNECT:
+            start["c"] = connect_token  # redeemed (once) when the provider has answered, never before
         token = request.POST.get("invitation")
         if token:
             # Started from accept-invite: the invitation must be pending here now (and is checked again, and
@@ -349,16 +372,25 @@ def social_start(request: HttpRequest) -> HttpResponse:
     invitation = payload.get("i")
     if invitation is not None and (not isinstance(invitation, str) or target.tenant_id is None):
         return _refused_page("This sign-in link is not valid.")
+    connect = payload.get("c")
+    if connect is not None and (not isinstance(connect, str) or target.tenant_id is None or invitation is not None):
+        return _refused_page("This sign-in link is not valid.")
     extra_state: dict[str, Any] = {STATE_TARGET: target.as_state()}
     if invitation is not None:
         extra_state[STATE_INVITATION] = invitation
+    if connect is not None:
+        extra_state[STATE_CONNECT] = connect
     nonce = secrets.token_urlsafe(16)
     request.session[_SESSION_NONCE] = nonce
     finish = signing.dumps({"n": nonce, "r": target.as_state()}, salt=_FINISH_SALT)
     next_url = _public_url("/accounts/social/finish/?" + urlencode({"state": finish}))
     try:
         response: HttpResponse = provider.redirect(
-            request, AuthProcess.LOGIN, next_url=next_url, headless=True, **extra_state
+            request,
+            AuthProcess.CONNECT if connect is not None else AuthProcess.LOGIN,
+            next_url=next_url,
+            headless=True,
+            **extra_state,
         )
     except (requests.RequestException, OAuth2Error):  # an OpenID Connect provider's discovery document
         return _provider_unavailable()
@@ -576,7 +608,60 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             self._refuse(request, "invitation_invalid", _("This invitation is no longer valid. Ask for a new one."))
         self._accept_invitation(request, sociallogin, tenant, user)
 
+    def _connect_to_token_account(self, request: HttpRequest, sociallogin: SocialLogin) -> NoReturn:
+        """The public host's end of a connect started on an organisation's profile: the provider account is
+        connected to the connect token's account (never to an account its email points to, verified or not),
+        and the browser goes back to that host's /profile (`?connected=<provider>` or `?error=<code>`)."""
+        try:
+            target = _state_target(sociallogin)
+        except ValidationError:
+            target = None
+        tenant = target.tenant() if target is not None else None
+        if target is None or tenant is None:
+            raise ImmediateHttpResponse(_refused_page("This sign-in link is not valid."))
+        error = self._connect(request, sociallogin, tenant, str(sociallogin.state.get(STATE_CONNECT)))
+        if error is None:
+            query = urlencode({"connected": sociallogin.provider.sub_id})
+        else:
+            query = urlencode({"error": error, "error_process": AuthProcess.CONNECT})
+        response = HttpResponseRedirect(f"{target.base_url}/profile?{query}")
+        # Nothing of the provider's login stays on the public host: nobody was signed in here.
+        request.session.flush()
+        raise ImmediateHttpResponse(response)
+
+    def _connect(self, request: HttpRequest, sociallogin: SocialLogin, tenant: Tenant, token: str) -> str | None:
+        """None once connected (or already connected to this account), else the error code."""
+        try:
+            with transaction.atomic():
+                user = social_connect_token_redeem(token=token, tenant=tenant)
+                # The token is spent whatever follows: a refused connect starts again from the profile.
+                account = sociallogin.account
+                if account.pk is not None:
+                    # allauth found this provider account already connected (lookup by provider and uid).
+                    return None if account.user_id == user.pk else "connected_other"
+                with transaction.atomic():
+                    # allauth's connect: the account row (provider, uid, extra_data) and its tokens for this
+                    # user. Its email addresses are not added (allauth does not on connect either), so an
+                    # address the provider did not verify never becomes a way into this account.
+                    sociallogin.connect(request, user)
+                audit_record(
+                    action="account.social_connected",
+                    actor=user,
+                    tenant=tenant,
+                    target=user,
+                    ip=client_ip(request) or None,
+                    extra={"provider": sociallogin.provider.sub_id, "uid": account.uid},
+                )
+        except ConnectTokenInvalidError:
+            return "connect_invalid"
+        except IntegrityError:
+            # The same provider account connected concurrently (provider and uid are unique).
+            return "connected_other"
+        return None
+
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        if sociallogin.state.get(STATE_CONNECT) is not None:
+            self._connect_to_token_account(request, sociallogin)
         if sociallogin.state.get("process") == AuthProcess.CONNECT:
             return  # allauth's own rules (an account connected to someone else: connected_other)
         target = _state_target(sociallogin)

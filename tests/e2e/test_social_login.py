@@ -1,8 +1,9 @@
 """Social login in a real browser: acme's sign-in page offers "Continue with <provider>" for an OpenID Connect
 provider (the real `oidc-provider` of tests/plugins/oidc.py), the button's form post takes the browser to the
 provider's own login and consent pages, and back through the public host's one callback to acme's dashboard,
-signed in (the handoff page). The e2e servers of conftest.py have no provider configured, so this module
-starts its own backend (with OIDC_PROVIDERS naming the provider) and frontend, the same way.
+signed in (the handoff page); and "Connect <provider>" in the signed-in profile. The e2e servers of conftest.py
+have no provider configured, so this module starts its own backend (with OIDC_PROVIDERS naming the provider)
+and frontend, the same way.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from tests.plugins.oidc import OidcClient, OidcProvider
 from tests.plugins.smtp import SmtpSink, free_port
 
 from .conftest import Service
-from .support import BASE_DOMAIN, FRONTEND, ROOT, Site, wait_hydrated
+from .support import BASE_DOMAIN, FRONTEND, PASSWORD, ROOT, Site, sign_in, wait_hydrated
 
 PROVIDER_ID = "e2e-idp"
 PROVIDER_NAME = "E2E Identity"
@@ -154,3 +155,49 @@ def test_continue_with_the_provider_on_acmes_login_ends_on_acmes_dashboard(
     # The profile shows who is signed in: the member the provider's verified email named.
     page.goto(f"{acme_url}/profile")
     expect(page.locator("#content").get_by_text(f"You sign in with {member.email}.", exact=True)).to_be_visible()
+
+
+@pytest.fixture
+def member_with_password(member: User) -> User:
+    """The member, with the password the e2e helpers type (support.PASSWORD)."""
+    member.set_password(PASSWORD)
+    member.save(update_fields=["password"])
+    return member
+
+
+def test_connect_the_provider_from_the_profile_then_it_is_listed(
+    member_with_password: User,
+    social_site: tuple[Site, OidcClient],
+    oidc_provider: OidcProvider,
+    new_page: Callable[[], Page],
+) -> None:
+    site, _client = social_site
+    # Another address at the provider, unverified there: the connect is bound to the signed-in member, not the email.
+    account_id = f"ada-work-{secrets.token_hex(4)}"
+    oidc_provider.add_account(account_id, email=f"{account_id}@elsewhere.test", email_verified=False, name="Ada")
+    acme_url = site.org_url("acme")
+    page = new_page()
+    sign_in(page, site, subdomain="acme", email=member_with_password.email)
+    page.wait_for_url(f"{acme_url}/")
+
+    page.goto(f"{acme_url}/profile")
+    unlock_connected_accounts(page)
+    expect(page.get_by_text("No account is connected.")).to_be_visible()
+    page.get_by_role("button", name=f"Connect {PROVIDER_NAME}", exact=True).click()
+    page.wait_for_url(f"{oidc_provider.issuer}/**")
+    provider_login(page, oidc_provider, account_id)
+
+    # Back through the public host's callback to acme's profile, still signed in as the member.
+    page.wait_for_url(f"{acme_url}/profile?connected={PROVIDER_ID}")
+    unlock_connected_accounts(page)
+    listed = page.get_by_role("list", name="Connected accounts")
+    expect(listed.get_by_role("listitem")).to_have_count(1)
+    expect(listed.get_by_role("listitem")).to_contain_text(PROVIDER_NAME)
+    expect(page.get_by_role("button", name=f"Connect {PROVIDER_NAME}", exact=True)).to_have_count(0)
+    expect(page.get_by_role("status").first).to_have_text(f"{PROVIDER_NAME} is now connected.")
+
+
+def unlock_connected_accounts(page: Page) -> None:
+    section = page.get_by_role("form", name="Connected accounts")
+    wait_hydrated(section.get_by_label("Password")).fill(PASSWORD)
+    section.get_by_role("button", name="Continue").click()

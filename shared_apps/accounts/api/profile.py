@@ -42,6 +42,7 @@ from ..models import User
 from ..passwords import password_change
 from ..profile import FULL_NAME_MAX_LENGTH, user_name_update
 from ..sessions import SessionNotFoundError, session_revoke, session_rows, sessions_from_rows, sessions_revoke_all
+from ..social_connect import social_connect_token_create
 from ..tokens import token_family_of
 from .cookies import clear_refresh_cookie
 from .serializers import MeSerializer, TenantBriefSerializer
@@ -305,6 +306,29 @@ class MeSessionsRevokeAllView(TenantAPIView):
         return clear_refresh_cookie(Response(status=status.HTTP_204_NO_CONTENT))
 
 
+class ConnectTokenSerializer(serializers.Serializer[Any]):
+    connect_token = serializers.CharField(read_only=True)
+
+
+class MeSocialConnectView(TenantAPIView):
+    permission_classes = (OwnAccount,)
+
+    @extend_schema(
+        request=None,
+        responses={200: ConnectTokenSerializer},
+        tags=TAGS,
+        summary="Start connecting a sign-in provider to one's account",
+        description="A single-use token (valid 10 minutes) that binds a provider connect to this account: the "
+        "browser posts it as `connect_token` with `process=connect` to allauth's provider redirect on this "
+        "host, and the provider account is connected to this account only (whoever completes the provider's "
+        "login). Not for an impersonation (403).",
+    )
+    def post(self, request: Request) -> Response:
+        rate_limit("login_ip", client_ip(request._request))
+        token = social_connect_token_create(user=self.user, tenant=self.tenant)
+        return Response(ConnectTokenSerializer({"connect_token": token}).data)
+
+
 urlpatterns = [
     path("", MeView.as_view(), name="me"),
     path("avatar/", MeAvatarView.as_view(), name="me-avatar"),
@@ -312,4 +336,5 @@ urlpatterns = [
     path("sessions/", MeSessionsView.as_view(), name="me-sessions"),
     path("sessions/revoke-all/", MeSessionsRevokeAllView.as_view(), name="me-sessions-revoke-all"),
     path("sessions/<uuid:session_id>/", MeSessionView.as_view(), name="me-session"),
+    path("social/connect/", MeSocialConnectView.as_view(), name="me-social-connect"),
 ]

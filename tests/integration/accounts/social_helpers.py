@@ -116,14 +116,28 @@ class Browser:
     def get(self, url: str) -> Any:
         return self.on(host_of(url)).get(path_of(url))
 
-    def start(self, host: str, provider: str, callback_url: str | None = None, process: str = "login") -> Any:
+    def start(
+        self,
+        host: str,
+        provider: str,
+        callback_url: str | None = None,
+        process: str = "login",
+        extra: dict[str, str] | None = None,
+    ) -> Any:
         """The sign-in page's form post to allauth's redirect endpoint on `host`."""
         body = {"provider": provider, "process": process, "callback_url": callback_url or f"http://{host}/login"}
-        return self.on(host).post(f"{ALLAUTH}/auth/provider/redirect", body)
+        return self.on(host).post(f"{ALLAUTH}/auth/provider/redirect", {**body, **(extra or {})})
 
-    def to_provider(self, host: str, provider: str, callback_url: str | None = None) -> str:
+    def to_provider(
+        self,
+        host: str,
+        provider: str,
+        callback_url: str | None = None,
+        process: str = "login",
+        extra: dict[str, str] | None = None,
+    ) -> str:
         """Start on `host` and follow our redirects up to the provider's authorization URL."""
-        response = self.start(host, provider, callback_url)
+        response = self.start(host, provider, callback_url, process, extra)
         assert response.status_code == 302, response.content
         start = response["Location"]
         assert start.startswith(f"http://{PUBLIC}/accounts/social/start/?state="), start

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
-from shared_apps.accounts.models import RefreshTokenRecord, User
+from shared_apps.accounts.models import LoginCode, RefreshTokenRecord, User
 from shared_apps.accounts.signup import Signup
 from shared_apps.audit.models import AuditLog
 from shared_apps.memberships.models import Membership
@@ -218,6 +218,7 @@ def test_an_impersonating_operator_reads_but_cannot_change_the_account(acme: Sig
         _change(acme.host, token["access"], {"currentPassword": PASSWORD, "newPassword": NEW_PASSWORD}),
         client.post("/api/v1/me/sessions/revoke-all/"),
         client.delete("/api/v1/me/avatar/"),
+        client.post("/api/v1/me/social/connect/"),  # nor connect a provider to it
     ]
     for response in refused:
         assert response.status_code == 403, response.content
@@ -230,6 +231,7 @@ def test_an_impersonating_operator_reads_but_cannot_change_the_account(acme: Sig
     owner = User.objects.get(pk=acme.user.pk)
     assert (owner.full_name, owner.check_password(PASSWORD)) == ("", True)
     assert RefreshTokenRecord.objects.filter(user=owner, revoked_at=None).exists()
+    assert not LoginCode.objects.filter(purpose=LoginCode.Purpose.CONNECT).exists()
 
 
 # ---- POST /api/v1/me/password/ -------------------------------------------------------------------------------

@@ -219,7 +219,11 @@ def test_an_unknown_provider_and_connect_by_redirect_are_refused(
     assert response.status_code == 400
     assert response.json()["errors"][0]["code"] == "unknown_provider"
 
-    response = browser.start(ACME, "github", process="connect")
+    response = browser.start(ACME, "github", process="connect")  # no connect token: nobody to connect to
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["param"] == "connect_token"
+
+    response = browser.start(ACME, "github", process="signup")
     assert response.status_code == 400
     assert response.json()["errors"][0]["param"] == "process"
 

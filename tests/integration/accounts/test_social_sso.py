@@ -237,3 +237,16 @@ def test_auto_join_by_the_token_flow_answers_with_the_kits_tokens(
     access = response.json()["meta"]["access_token"]
     me = api(ACME, access).get("/api/v1/me/")
     assert (me.status_code, me.json()["email"], me.json()["role"]) == (200, "app-user@acme.test", "member")
+
+
+def test_the_organisations_sso_is_not_connected_from_the_profile(
+    acme: Signup, oidc_provider: OidcProvider, settings: Any
+) -> None:
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+    provider_id = _configure(acme, oidc_provider)
+    token = api(ACME, login(ACME, acme.user.email)["access"]).post("/api/v1/me/social/connect/").json()["connectToken"]
+
+    response = Browser().start(ACME, provider_id, f"http://{ACME}/profile", "connect", {"connect_token": token})
+
+    assert response.status_code == 400
+    assert [(e["code"], e["param"]) for e in response.json()["errors"]] == [("unknown_provider", "provider")]

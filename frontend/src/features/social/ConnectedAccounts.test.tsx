@@ -1,7 +1,7 @@
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import MockAdapter from "axios-mock-adapter";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api } from "@/lib/api/client";
 import { renderWithIntl } from "@/test/render";
 import { ConnectedAccounts } from "./ConnectedAccounts";
@@ -83,5 +83,86 @@ describe("connected accounts in the profile", () => {
     expect(await screen.findByLabelText("Password")).toHaveValue("");
     expect(screen.queryByRole("list", { name: "Connected accounts" })).not.toBeInTheDocument();
     expect(screen.getByRole("status")).toHaveTextContent("For your security, confirm your password again.");
+  });
+
+  it("connects an unconnected provider: a connect token from this host, then allauth's form with process=connect", async () => {
+    const CONFIG = [
+      { id: "sso-acme", name: "Acme SSO", flows: ["provider_redirect"] },
+      GITHUB.provider,
+      GOOGLE.provider,
+    ];
+    http.onGet(`${BASE}/config`).reply(200, { status: 200, data: { socialaccount: { providers: CONFIG } } });
+    http.onGet(`${BASE}/account/providers`).reply(200, { status: 200, data: [GITHUB] });
+    http.onPost("/api/v1/me/social/connect/").reply(200, { connectToken: "connect-token-1" });
+    const submitted: Record<string, string>[] = [];
+    const submit = vi.spyOn(HTMLFormElement.prototype, "submit").mockImplementation(function (this: HTMLFormElement) {
+      submitted.push({ method: this.method, action: new URL(this.action).pathname, ...Object.fromEntries(new FormData(this)) } as Record<string, string>);
+    });
+    try {
+      const user = await unlock();
+      await screen.findByText("ada-gh");
+      // The sign-in buttons' providers not connected yet; never the organisation's SSO.
+      expect(screen.getAllByRole("button", { name: /^Connect / }).map((b) => b.textContent)).toEqual(["Connect Google"]);
+
+      await user.click(screen.getByRole("button", { name: "Connect Google" }));
+
+      await vi.waitFor(() => expect(submitted).toHaveLength(1));
+      expect(submitted).toEqual([
+        {
+          method: "post",
+          action: `${BASE}/auth/provider/redirect`,
+          provider: "google",
+          process: "connect",
+          callback_url: `${window.location.origin}/profile`,
+          connect_token: "connect-token-1",
+        },
+      ]);
+      // The kit's own API (the member's bearer token), not allauth's session.
+      expect(http.history.post.map((r) => r.url)).toEqual([`${BASE}/auth/login`, `${BASE}/auth/reauthenticate`, "/api/v1/me/social/connect/"]);
+    } finally {
+      submit.mockRestore();
+    }
+  });
+
+  it("a refused connect token request shows why and submits nothing", async () => {
+    http.onGet(`${BASE}/config`).reply(200, { status: 200, data: { socialaccount: { providers: [GOOGLE.provider] } } });
+    http.onGet(`${BASE}/account/providers`).reply(200, { status: 200, data: [] });
+    http.onPost("/api/v1/me/social/connect/").reply(403, {
+      type: "client_error",
+      errors: [{ code: "impersonation_not_allowed", detail: "An impersonation cannot change the person's own account.", attr: null }],
+    });
+    const submit = vi.spyOn(HTMLFormElement.prototype, "submit").mockImplementation(() => undefined);
+    try {
+      const user = await unlock();
+      await user.click(await screen.findByRole("button", { name: "Connect Google" }));
+      expect(await screen.findByRole("alert")).toHaveTextContent("An impersonation cannot change the person's own account.");
+      expect(submit).not.toHaveBeenCalled();
+    } finally {
+      submit.mockRestore();
+    }
+  });
+
+  it("says how a connect ended: the provider connected, or each ?error= code in the page's language", async () => {
+    http.onGet(`${BASE}/config`).reply(200, { status: 200, data: { socialaccount: { providers: [GITHUB.provider] } } });
+    http.onGet(`${BASE}/account/providers`).reply(200, { status: 200, data: [GITHUB] });
+    renderWithIntl(<ConnectedAccounts email="ada@example.test" connected="github" />);
+    expect(await screen.findByText("GitHub is now connected.")).toBeInTheDocument();
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText("Password"), "correct horse");
+    await user.click(screen.getByRole("button", { name: "Continue" }));
+    await screen.findByText("ada-gh");
+    expect(screen.getAllByRole("status")[0]).toHaveTextContent("GitHub is now connected.");
+    expect(screen.queryByRole("button", { name: /^Connect / })).not.toBeInTheDocument();
+  });
+
+  it.each([
+    ["en", "connected_other", "This provider account is already connected to another account."],
+    ["en", "connect_invalid", "This connection request has expired or was already used."],
+    ["en", "something_else", "The provider could not be connected. Try again."],
+    ["fr", "connected_other", "Ce compte du fournisseur est déjà associé à un autre compte."],
+    ["fr", "connect_invalid", "Cette demande d'association a expiré ou a déjà été utilisée."],
+  ] as const)("%s: ?error=%s", (locale, code, text) => {
+    renderWithIntl(<ConnectedAccounts email="ada@example.test" error={code} />, { locale });
+    expect(screen.getByRole("alert")).toHaveTextContent(text);
   });
 });

@@ -66,6 +66,50 @@ export const disconnectProviderAccount = (sessionToken: string, account: Provide
     })
     .then((r) => r.data.data ?? []);
 
+/** A single-use token (10 minutes) binding a provider connect to the signed-in member (POST /api/v1/me/social/connect/). */
+export const createConnectToken = () =>
+  api.post<{ connectToken: string }>("/api/v1/me/social/connect/").then((r) => r.data.connectToken);
+
+/**
+ * Connects `provider` to the signed-in account: a real browser form post to allauth's redirect endpoint with
+ * `process=connect` and the connect token (the browser goes to the provider and back through the public host,
+ * which connects it to the token's account), ending on this host's /profile (`?connected=` or `?error=`).
+ */
+export function submitConnect(provider: Pick<Provider, "id">, connectToken: string): void {
+  const form = document.createElement("form");
+  form.method = "post";
+  form.action = REDIRECT_URL;
+  const fields = {
+    provider: provider.id,
+    process: "connect",
+    callback_url: `${window.location.origin}/profile`,
+    connect_token: connectToken,
+  };
+  for (const [name, value] of Object.entries(fields)) {
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = value;
+    form.appendChild(input);
+  }
+  document.body.appendChild(form);
+  form.submit();
+}
+
+/** The error codes a connect sends back to the profile (`?error=`): anything else gets the generic one. */
+const CONNECT_ERROR_KEYS = new Map<string, ConnectErrorKey>([
+  ["connected_other", "connectedOther"],
+  ["connect_invalid", "connectInvalid"],
+  ["cancelled", "cancelled"],
+  ["provider_unavailable", "providerUnavailable"],
+]);
+
+export type ConnectErrorKey = "connectedOther" | "connectInvalid" | "cancelled" | "providerUnavailable" | "unknown";
+
+export function connectErrorKey(code: string): ConnectErrorKey {
+  return CONNECT_ERROR_KEYS.get(code) ?? "unknown";
+}
+
 /** The error codes the flow sends back to the login page (`?error=`), each with its own message. */
 const ERROR_KEYS = new Map<string, SocialErrorKey>([
   ["not_a_member", "notAMember"],

@@ -1,5 +1,6 @@
 "use client";
 
+import { useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { LanguageSwitcher } from "@/components/LanguageSwitcher";
 import { Card, PageHeader } from "@/components/ui";
@@ -15,6 +16,8 @@ import { useOrg } from "@/features/org/OrgShell";
 export default function ProfilePage() {
   const t = useTranslations();
   const { me, reloadMe, mfaSetupRequired } = useOrg();
+  // A provider connect comes back here (features/social/ConnectedAccounts.tsx).
+  const params = useSearchParams();
 
   const rows = [
     [t("profile.role"), t(`roles.${me.role}`)],
@@ -47,7 +50,7 @@ export default function ProfilePage() {
           <MfaSettings email={me.email} organisation={me.tenant.name} required={mfaSetupRequired} onChanged={reloadMe} />
           <PasswordSection email={me.email} />
           <SessionsSection />
-          <ConnectedAccounts email={me.email} />
+          <ConnectedAccounts email={me.email} connected={params.get("connected")} error={params.get("error")} />
         </div>
       </div>
     </>
