@@ -142,7 +142,7 @@ class _CredentialJSONParser(JSONParser):
     json_underscoreize = {**JSONParser.json_underscoreize, "ignore_fields": ("credential",)}
 
 
-_LOGIN_RESPONSE = PolymorphicProxySerializer(
+LOGIN_RESPONSE = PolymorphicProxySerializer(
     component_name="LoginResponse",
     serializers=[LoginOutputSerializer, MfaChallengeSerializer],
     resource_type_field_name=None,
@@ -157,7 +157,7 @@ class LoginView(PublicEndpoint):
 
     @extend_schema(
         request=LoginInputSerializer,
-        responses={200: _LOGIN_RESPONSE, 401: error_response(401), 403: error_response(403)},
+        responses={200: LOGIN_RESPONSE, 401: error_response(401), 403: error_response(403)},
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:

@@ -14,8 +14,9 @@ from rest_framework.response import Response
 
 from saas.api.openapi import error_response
 from saas.api.ratelimit import client_ip, rate_limit
-from shared_apps.accounts.api.serializers import LoginOutputSerializer
-from shared_apps.accounts.api.views import InvalidCredentials, session_response
+from shared_apps.accounts.api.serializers import MfaChallengeSerializer
+from shared_apps.accounts.api.views import LOGIN_RESPONSE, InvalidCredentials, session_response
+from shared_apps.accounts.mfa import mfa_challenge_create, mfa_enabled
 from shared_apps.accounts.tokens import token_pair_issue
 
 from ..actions import Action
@@ -136,8 +137,12 @@ class InvitationAcceptView(TenantAPIView):
 
     @extend_schema(
         request=InvitationAcceptSerializer,
-        responses={200: LoginOutputSerializer, 401: error_response(401), 404: error_response(404)},
+        responses={200: LOGIN_RESPONSE, 401: error_response(401), 404: error_response(404)},
         tags=["invitations"],
+        description=(
+            "Joins, then answers like a login: tokens, or for an account with MFA `{mfaRequired, mfaToken, "
+            "methods}` and no tokens (the membership is made; the second step is `POST /api/v1/auth/mfa/`)."
+        ),
     )
     def post(self, request: Request) -> Response:
         rate_limit("invitation_accept_ip", client_ip(request._request))
@@ -153,6 +158,11 @@ class InvitationAcceptView(TenantAPIView):
             )
         except InvitationCredentialsError as exc:
             raise InvalidCredentials from exc  # the same answer as a failed login
+        if mfa_enabled(membership.user):
+            # The password alone never gives tokens to an account with a second factor, here as at login.
+            challenge = mfa_challenge_create(user=membership.user, tenant=tenant)
+            body = {"mfa_required": True, "mfa_token": challenge.token, "methods": challenge.methods}
+            return Response(MfaChallengeSerializer(body).data)
         pair = token_pair_issue(user=membership.user, tenant=tenant, membership=membership)
         return session_response(pair, membership.user, membership)
 

@@ -404,7 +404,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Join with the link's token: creates the invited email's account, or signs into it with its password. */
+        /** @description Joins, then answers like a login: tokens, or for an account with MFA `{mfaRequired, mfaToken, methods}` and no tokens (the membership is made; the second step is `POST /api/v1/auth/mfa/`). */
         post: operations["v1InvitationsAcceptCreate"];
         delete?: never;
         options?: never;
@@ -4041,7 +4041,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LoginOutput"];
+                    "application/json": components["schemas"]["LoginResponse"];
                 };
             };
             /** @description Invalid input (`validation_error`, `attr` names the field) or a body that cannot be read (`client_error`: `parse_error` for malformed or too deeply nested JSON, `too_many_fields`, `too_many_files`). */

@@ -139,8 +139,11 @@ export const revokeInvitation = (id: Invitation["id"]) => api.delete(`/api/v1/in
 export const resendInvitation = (id: Invitation["id"]) => api.post(`/api/v1/invitations/${id}/resend/`).then(() => undefined);
 export const previewInvitation = (token: string) =>
   api.get<InvitationPreview>("/api/v1/invitations/preview/", { params: { token }, skipAuth: true }).then((r) => r.data);
+/** Joins and signs in; an account with MFA gets a challenge (joined, but no tokens until its second step). */
 export const acceptInvitation = (input: InvitationAcceptInput) =>
-  api.post<LoginResult>("/api/v1/invitations/accept/", input, { skipAuth: true }).then((r) => storeAccess(r.data));
+  api
+    .post<LoginResponse>("/api/v1/invitations/accept/", input, { skipAuth: true })
+    .then((r) => (isMfaChallenge(r.data) ? r.data : storeAccess(r.data)));
 
 export const listProjects = () => api.get<Project[] | Paginated<Project>>("/api/v1/projects/").then((r) => asList(r.data));
 export const createProject = (input: ProjectInput) =>

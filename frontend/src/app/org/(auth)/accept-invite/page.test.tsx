@@ -10,10 +10,12 @@ const state = vi.hoisted(() => ({
   preview: null as unknown,
   previewed: [] as string[],
   buttons: [] as Record<string, unknown>[],
+  replace: vi.fn(),
+  accept: vi.fn(),
 }));
 vi.mock("next/navigation", () => ({
   useSearchParams: () => new URLSearchParams(state.search),
-  useRouter: () => ({ replace: vi.fn() }),
+  useRouter: () => ({ replace: state.replace }),
 }));
 vi.mock("@/lib/api/endpoints", () => ({
   ALLAUTH_BASE: "/_allauth/app/v1",
@@ -21,7 +23,8 @@ vi.mock("@/lib/api/endpoints", () => ({
     state.previewed.push(token);
     return state.preview ? Promise.resolve(state.preview) : Promise.reject(new Error("404"));
   },
-  acceptInvitation: vi.fn(),
+  acceptInvitation: (input: unknown) => state.accept(input),
+  isMfaChallenge: (result: { mfaRequired?: boolean }) => result.mfaRequired === true,
 }));
 // The provider buttons fetch allauth's config: tested in src/features/social; here, what the page gives them.
 vi.mock("@/features/social/ProviderButtons", () => ({
@@ -56,6 +59,17 @@ describe("accept-invite", () => {
     expect(within(rules).getAllByRole("listitem")[0]).toHaveTextContent("✓ At least 10 characters (met)");
     expect(within(rules).getAllByRole("listitem")[2]).toHaveTextContent("✓ Not similar to your email (met)");
     expect(screen.getByLabelText("Password")).toHaveAccessibleDescription(/At least 10 characters/);
+  });
+
+  it("an existing account with MFA joins, then gives its second factor on the sign-in page", async () => {
+    state.preview = { ...NEW, accountExists: true };
+    state.accept.mockResolvedValue({ mfaRequired: true, mfaToken: "mfa-1", methods: ["recovery_codes", "totp"] });
+    const user = userEvent.setup();
+    renderWithIntl(<AcceptInvitePage />);
+    await user.type(await screen.findByLabelText("Your account's password"), "the-account-password");
+    await user.click(screen.getByRole("button", { name: "Accept and join" }));
+    await vi.waitFor(() => expect(state.replace).toHaveBeenCalledWith("/login?mfaToken=mfa-1&methods=recovery_codes%2Ctotp"));
+    expect(state.accept).toHaveBeenCalledWith({ token: "tok", password: "the-account-password", fullName: undefined });
   });
 
   it("asks an existing account for its password without the rules", async () => {

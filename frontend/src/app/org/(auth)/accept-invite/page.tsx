@@ -5,7 +5,7 @@ import { useTranslations } from "next-intl";
 import { Suspense, useEffect, useId, useState, useSyncExternalStore, type FormEvent } from "react";
 import { AuthCard } from "@/components/SiteHeader";
 import { Alert, Button, FormAlert, Loading, TextField } from "@/components/ui";
-import { acceptInvitation, previewInvitation } from "@/lib/api/endpoints";
+import { acceptInvitation, isMfaChallenge, previewInvitation } from "@/lib/api/endpoints";
 import type { InvitationPreview } from "@/lib/api/types";
 import { PasswordRules } from "@/features/signup/PasswordRules";
 import { ProviderButtons } from "@/features/social/ProviderButtons";
@@ -80,8 +80,15 @@ function AcceptInvite() {
     event.preventDefault();
     if (!token || !preview) return;
     void run(async () => {
-      await acceptInvitation({ token, password, fullName: preview.accountExists ? undefined : fullName || undefined });
+      const result = await acceptInvitation({ token, password, fullName: preview.accountExists ? undefined : fullName || undefined });
       forgetToken();
+      if (isMfaChallenge(result)) {
+        // Joined; the account's second factor still stands between the password and the tokens: the sign-in
+        // page's code step takes it, as after a provider login of an account with MFA.
+        const params = new URLSearchParams({ mfaToken: result.mfaToken, methods: result.methods.join(",") });
+        router.replace(`/login?${params.toString()}`);
+        return;
+      }
       router.replace("/");
     });
   }
