@@ -15,6 +15,11 @@ import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 
 const BACKEND_URL = new URL(process.env.BACKEND_URL || "http://127.0.0.1:8000");
 
+// A new connection per request, never a kept-alive one: Node's default agent reuses idle sockets that
+// gunicorn closes after its `keepalive` seconds, and a request sent on one just as it closes fails with
+// "socket hang up" (seen under load in the e2e tests). On loopback a connection costs next to nothing.
+const agents = { "http:": new http.Agent({ keepAlive: false }), "https:": new https.Agent({ keepAlive: false }) };
+
 // Hop-by-hop headers (RFC 9110 7.6.1) are for one connection only.
 const HOP_BY_HOP = new Set([
   "connection",
@@ -50,6 +55,7 @@ export async function forwardToBackend(request: Request): Promise<Response> {
         hostname: BACKEND_URL.hostname,
         port: BACKEND_URL.port || (BACKEND_URL.protocol === "https:" ? 443 : 80),
         method: request.method,
+        agent: BACKEND_URL.protocol === "https:" ? agents["https:"] : agents["http:"],
         // pathname + search exactly as the browser sent them, trailing slash included.
         path: incoming.pathname + incoming.search,
         headers,
