@@ -7,7 +7,11 @@ before its 503, liveness included (/healthz passed 15 s in tests/faults/test_dat
 own reconnection sleeps with a growing backoff after the server is back. So, once a connection attempt
 has failed for another reason than a full server, a request that finds no idle connection connects by
 itself, at once: refused -> its 503 now; accepted -> that connection is the pool's, and the pool is
-healthy again. django-tenants' backend (ENGINE) subclasses this one through ORIGINAL_BACKEND.
+healthy again. The same holds for a request already waiting: a connection it was handed failed its check
+(the server went away under the pool), or none was idle; the attempt that finds the server down fails it too,
+instead of leaving it to wait until the server is back (CI saw a 2 s restart under writers where every request
+waited it out, and none answered 503). django-tenants' backend (ENGINE) subclasses this one through
+ORIGINAL_BACKEND.
 """
 
 from __future__ import annotations
@@ -34,10 +38,11 @@ class FailFastPool(ConnectionPool):
         self.server_down = False
         self._down_lock = threading.Lock()
 
-    def getconn(self, timeout: float | None = None) -> Any:
+    def _getconn_unchecked(self, timeout: float) -> Any:
+        # psycopg calls this on each try of getconn(), also after a connection it handed out failed its check.
         if self.server_down and (conn := self._connect_now()) is not None:
             return conn
-        return super().getconn(timeout)
+        return super()._getconn_unchecked(timeout)
 
     def _connect_now(self) -> Any:
         """A connection made by this request (None when an idle one exists or the pool is full)."""
@@ -51,7 +56,6 @@ class FailFastPool(ConnectionPool):
             with self._lock:
                 self._nconns -= 1
             raise
-        self._stats[self._REQUESTS_NUM] += 1
         return conn
 
     def _connect(self, timeout: float | None = None) -> Any:
@@ -59,9 +63,19 @@ class FailFastPool(ConnectionPool):
             conn = super()._connect(timeout)
         except psycopg.OperationalError as exc:
             self.server_down = not _server_full(exc)
+            if self.server_down:
+                self._fail_waiting(exc)
             raise
         self.server_down = False
         return conn
+
+    def _fail_waiting(self, error: psycopg.OperationalError) -> None:
+        """Every request waiting for a connection gets this error now (its 503), not one when the server is back."""
+        with self._lock:
+            waiting = list(self._waiting)
+            self._waiting.clear()
+        for client in waiting:
+            client.fail(error)
 
 
 def _server_full(exc: psycopg.OperationalError) -> bool:
