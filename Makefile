@@ -9,12 +9,13 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 $(wildcard $(HOME)/.pye
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install dev test lint fmt bench
+.PHONY: help install dev test lint fmt bench bench-scale
 
 help:
 	@echo "make dev    run the frontend, the API, a Celery worker and PostgreSQL (embedded unless DATABASE_URL is set)"
 	@echo "make test   install everything and run lint, type checks and the whole test suite"
 	@echo "make bench  run the benchmarks (tests/perf) and print their tables"
+	@echo "make bench-scale  grow a database to 10,000 organisations and print the growth table (~30 min)"
 
 install: $(VENV)/.synced
 
@@ -45,6 +46,9 @@ test: lint frontend-test e2e-prepare
 
 bench: install
 	LOG_LEVEL=WARNING $(VENV)/bin/pytest tests/perf -m bench -s -q -p no:cacheprovider  # -s for the tables, not the request log
+
+bench-scale: install  ## BENCH_SCALE_SIZES=10,1000,10000 by default
+	LOG_LEVEL=WARNING $(VENV)/bin/pytest tests/perf/test_bench_scale.py -m scale -s -q -p no:cacheprovider
 
 .PHONY: frontend-install frontend-test
 frontend-install: frontend/node_modules/.installed  ## npm ci in frontend/, only when package-lock.json changed

@@ -95,10 +95,10 @@ class Release:
         self.env["TEST_MIGRATION_MODULES"] = json.dumps({"projects": "release_migrations"})
         return f"projects.{name}"
 
-    def run(self, script: str) -> dict[str, Any]:
+    def run(self, script: str, timeout: float = 180) -> dict[str, Any]:
         done = subprocess.run(
             [sys.executable, "-c", _PRELUDE + textwrap.dedent(script) + "\nprint('OUT=' + json.dumps(out))"],
-            cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=180,
+            cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout,
         )  # fmt: skip
         assert done.returncode == 0, done.stderr[-4000:]
         return json.loads(next(line[4:] for line in done.stdout.splitlines() if line.startswith("OUT=")))
