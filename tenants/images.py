@@ -18,6 +18,8 @@ import warnings
 from dataclasses import dataclass
 from typing import IO
 
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -37,7 +39,7 @@ OUTPUT_FORMATS: dict[str, tuple[str, str]] = {"PNG": ("image/png", "png"), "WEBP
 
 class ImageRefusedError(ValueError):
     """The bytes are not an image we accept; `code` says why (`not_an_image`, `unsupported_image_type`,
-    `image_too_large`), `message` is for people."""
+    `image_too_large`; for an upload also `empty` and `too_large`, its size), `message` is for people."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -127,6 +129,17 @@ def image_inspect(stream: IO[bytes]) -> ImageInfo:
         except Exception as exc:  # Pillow's plugins raise anything on a corrupt file
             raise ImageRefusedError("not_an_image", _("This image is damaged or truncated.")) from exc
     return info
+
+
+def image_upload_inspect(upload: UploadedFile, *, max_bytes: int, too_large: str) -> ImageInfo:
+    """`image_inspect` of an upload, after its size: ImageRefusedError `empty`, or `too_large` with the
+    message `too_large` (a "%(limit)s" in it says the limit in the units people read, 5.0 MB, not bytes)."""
+    size = int(upload.size or 0)
+    if size == 0:
+        raise ImageRefusedError("empty", _("The file is empty."))
+    if size > max_bytes:
+        raise ImageRefusedError("too_large", too_large % {"limit": filesizeformat(max_bytes)})
+    return image_inspect(upload)
 
 
 def image_bounded(stream: IO[bytes], *, max_side: int, output: str = "PNG") -> bytes:

@@ -20,11 +20,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from shared_apps.audit.services import audit_record
-from tenants.images import ImageRefusedError, image_bounded, image_inspect
+from tenants.images import ImageRefusedError, image_bounded, image_upload_inspect
 from tenants.models import Tenant
 from tenants.outbox import outbox_enqueue
 from tenants.storage import shared_download_url, shared_storage
@@ -75,14 +74,9 @@ def avatar_upload(*, user: User, upload: UploadedFile, tenant: Tenant | None = N
     400s naming `image`, and leave nothing stored. `tenant`: where the person did it (the audit entry's)."""
     from .tasks import avatar_resize_task
 
-    size = int(upload.size or 0)
-    if size == 0:
-        raise _field_error(_("The file is empty."), "empty")
-    if size > AVATAR_MAX_BYTES:
-        limit = filesizeformat(AVATAR_MAX_BYTES)  # in the units people read (5.0 MB), not raw bytes
-        raise _field_error(_("An avatar can be at most %(limit)s.") % {"limit": limit}, "too_large")
     try:
-        info = image_inspect(upload)
+        too_large = _("An avatar can be at most %(limit)s.")
+        info = image_upload_inspect(upload, max_bytes=AVATAR_MAX_BYTES, too_large=too_large)
     except ImageRefusedError as exc:
         raise _field_error(exc.message, exc.code) from exc
 
@@ -95,7 +89,7 @@ def avatar_upload(*, user: User, upload: UploadedFile, tenant: Tenant | None = N
             locked.save(update_fields=["avatar_source_key"])
             audit_record(action="account.avatar_uploaded", actor=locked, tenant=tenant, target=locked, ip=ip,
                          extra={"format": info.format, "width": info.width, "height": info.height,
-                                "size": size})  # fmt: skip
+                                "size": upload.size})  # fmt: skip
             outbox_enqueue(avatar_resize_task.name, kwargs={"user_id": locked.pk, "source_key": key})
     except Exception:
         storage.delete(key)  # no orphan object when the change cannot be written

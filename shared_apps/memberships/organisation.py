@@ -25,7 +25,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from shared_apps.accounts.mfa import mfa_enabled
@@ -33,7 +32,7 @@ from shared_apps.accounts.models import User
 from shared_apps.audit.services import audit_record
 from tenants.celery_tasks import tenant_task_enqueue
 from tenants.hosts import subdomain_of
-from tenants.images import ImageRefusedError, image_bounded, image_inspect
+from tenants.images import ImageRefusedError, image_bounded, image_upload_inspect
 from tenants.models import Tenant
 from tenants.selectors import tenant_primary_domain
 from tenants.storage import download_url, tenant_storage
@@ -104,14 +103,8 @@ def organisation_logo_upload(*, tenant: Tenant, actor: User, upload: UploadedFil
     400s naming `file`, and leave nothing stored."""
     from .tasks import organisation_logo_resize_task
 
-    size = int(upload.size or 0)
-    if size == 0:
-        raise _field_error("file", _("The file is empty."), "empty")
-    if size > LOGO_MAX_BYTES:
-        limit = filesizeformat(LOGO_MAX_BYTES)  # in the units people read (5.0 MB), not raw bytes
-        raise _field_error("file", _("A logo can be at most %(limit)s.") % {"limit": limit}, "too_large")
     try:
-        info = image_inspect(upload)
+        info = image_upload_inspect(upload, max_bytes=LOGO_MAX_BYTES, too_large=_("A logo can be at most %(limit)s."))
     except ImageRefusedError as exc:
         raise _field_error("file", exc.message, exc.code) from exc
 
@@ -124,7 +117,7 @@ def organisation_logo_upload(*, tenant: Tenant, actor: User, upload: UploadedFil
             locked.save(update_fields=["logo_source_key"])
             audit_record(action="organisation.logo_uploaded", actor=actor, tenant=locked, target=locked, ip=ip,
                          extra={"format": info.format, "width": info.width, "height": info.height,
-                                "size": size})  # fmt: skip
+                                "size": upload.size})  # fmt: skip
             tenant_task_enqueue(organisation_logo_resize_task, tenant=locked, source_key=key)
     except Exception:
         storage.delete(key)  # no orphan object when the change cannot be written
