@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -51,11 +52,13 @@ def _statistics(po: Path) -> str:
 
 
 def _msgids(po: Path) -> set[str]:
-    """Every msgid of `po` (compiled to a temporary .mo: gettext's own reader, no .po parser of ours)."""
-    mo = po.with_suffix(".check.mo")
-    subprocess.run(["msgfmt", "--use-fuzzy", "-o", str(mo), str(po)], check=True)
-    with mo.open("rb") as handle:
-        catalog = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
+    """Every msgid of `po` (compiled to a temporary .mo: gettext's own reader, no .po parser of ours). The .mo
+    goes to a directory of its own, never beside the committed catalog."""
+    with tempfile.TemporaryDirectory() as tmp:
+        mo = Path(tmp) / "check.mo"
+        subprocess.run(["msgfmt", "--use-fuzzy", "-o", str(mo), str(po)], check=True)
+        with mo.open("rb") as handle:
+            catalog = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
     return {key for key in catalog if key}
 
 
