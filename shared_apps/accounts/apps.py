@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import mfa_audit  # imports allauth.mfa's models: only once the registry is ready
+        from . import avatars, mfa_audit  # imports allauth.mfa's models: only once the registry is ready
 
         mfa_audit.connect()
+        avatars.connect()

@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models.signals import post_delete
 from django.utils.translation import gettext as _
 
 from shared_apps.audit.services import audit_record
@@ -142,6 +143,19 @@ def avatar_remove(*, user: User, tenant: Tenant | None = None, ip: str | None = 
         locked.save(update_fields=["avatar_key", "avatar_source_key"])
         audit_record(action="account.avatar_removed", actor=locked, tenant=tenant, target=locked, ip=ip)
         _objects_delete_enqueue(keys)
+
+
+def _account_deleted(sender: type[User], instance: User, **kwargs: object) -> None:
+    """An account deleted by any path (the operator's admin, a shell, a cascade) takes its avatar objects with
+    it: the task deleting them is queued in the same transaction as the delete, so a rolled-back delete
+    leaves them, and a committed one never leaves them in storage with no row naming them."""
+    keys = [key for key in (instance.avatar_key, instance.avatar_source_key) if key]
+    if keys:
+        _objects_delete_enqueue(keys)
+
+
+def connect() -> None:
+    post_delete.connect(_account_deleted, sender=User, dispatch_uid="accounts.avatars.account_deleted")
 
 
 def avatar_objects_delete(*, keys: list[str]) -> None:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import override_settings
 from django.test.client import encode_multipart
 from PIL import Image
@@ -195,6 +196,38 @@ def test_the_avatar_url_names_that_persons_object_only(acme: Signup, globex: Sig
     # Someone else's /me, here or in another organisation, is not given it.
     for host, email in ((acme.host, team.member.email), (globex.host, globex.user.email)):
         assert api(host, login(host, email)["access"]).get(ME).json()["avatarUrl"] is None
+
+
+@pytest.mark.django_db
+def test_deleting_an_account_queues_the_deletion_of_its_avatar_objects_with_it(acme: Signup) -> None:
+    keys = [f"{acme.user.pk}/avatar/avatar-a.png", f"{acme.user.pk}/avatar/original-b.png"]
+    with_avatar = User.objects.create(email="gone@example.test", avatar_key=keys[0], avatar_source_key=keys[1])
+    without = User.objects.create(email="plain@example.test")
+    before = set(OutboxMessage.objects.values_list("pk", flat=True))
+
+    without.delete()
+    assert not OutboxMessage.objects.exclude(pk__in=before).exists()  # nothing stored, nothing to delete
+    with_avatar.delete()
+    queued = OutboxMessage.objects.exclude(pk__in=before)
+    assert [(m.task_name, m.kwargs, m.schema_name) for m in queued] == [
+        ("accounts.avatar_objects_delete", {"keys": keys}, "public")
+    ]
+
+
+@pytest.mark.django_db
+def test_a_delete_rolled_back_keeps_the_avatar_and_queues_nothing(acme: Signup) -> None:
+    user = User.objects.create(email="kept@example.test", avatar_key=f"{acme.user.pk}/avatar/avatar-c.png")
+    pk, before = user.pk, OutboxMessage.objects.count()
+
+    def delete_then_fail() -> None:
+        with transaction.atomic():
+            user.delete()
+            raise RuntimeError("the operator's change failed")
+
+    with pytest.raises(RuntimeError):
+        delete_then_fail()
+    assert OutboxMessage.objects.count() == before
+    assert User.objects.get(pk=pk).avatar_key == f"{acme.user.pk}/avatar/avatar-c.png"
 
 
 # ---- the worker: resized, replaced, removed -----------------------------------------------------------------
