@@ -5,19 +5,16 @@ import { useRef, useState, type FormEvent } from "react";
 import { Alert, Button, Card, FormAlert, TextField } from "@/components/ui";
 import { apiErrorCode, type FormErrors } from "@/lib/api/errors";
 import { useAction } from "@/lib/useAction";
+import { AllauthUnlock } from "./AllauthUnlock";
 import {
-  AllauthLoginRefused,
   AllauthSessionLost,
   activateTotp,
   addPasskey,
-  allauthLogin,
-  authenticateWithCode,
   deactivateTotp,
   getRecoveryCodes,
   isPasskey,
   listAuthenticators,
   passkeyCreationOptions,
-  reauthenticate,
   regenerateRecoveryCodes,
   removePasskey,
   startTotpSetup,
@@ -33,7 +30,6 @@ export const MFA_SECTION_ID = "mfa";
 
 type View =
   | { name: "locked" }
-  | { name: "code" }
   | { name: "overview" }
   | { name: "setup"; setup: TotpSetup }
   | { name: "passkey" }
@@ -54,8 +50,8 @@ function recoveryFile(codes: string[], header: string): string {
 }
 
 /**
- * MFA setup in the profile, through allauth's headless endpoints: unlock with the password (an allauth session,
- * its token in this component's state only, plus allauth's reauthentication), then the status, TOTP setup
+ * MFA setup in the profile, through allauth's headless endpoints: unlock with the password (AllauthUnlock: an
+ * allauth session, its token in this component's state only, plus allauth's reauthentication), then the status, TOTP setup
  * with a QR code, recovery codes to download or copy, regenerating them, turning MFA off.
  */
 export function MfaSettings({ email, organisation, required = false, onChanged }: MfaSettingsProps) {
@@ -64,24 +60,23 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
   const [view, setView] = useState<View>({ name: "locked" });
   // Memory only: the allauth session token lives as long as this component, never in web storage.
   const session = useRef<string | null>(null);
-  // The password is needed once more after the second factor of an account with MFA (allauth's reauthentication).
-  const pendingPassword = useRef<string | null>(null);
-  const [password, setPassword] = useState("");
   const [code, setCode] = useState("");
   const [passkeyName, setPasskeyName] = useState("");
   // On by default: the same passkey then also signs in alone on this organisation's sign-in page.
   const [passkeyPasswordless, setPasskeyPasswordless] = useState(true);
   const [authenticators, setAuthenticators] = useState<Authenticator[]>([]);
   const [lockedNotice, setLockedNotice] = useState<string | null>(null);
+  // Bumped on each lock: a fresh unlock form (the password step, the notice shown again).
+  const [locks, setLocks] = useState(0);
   const [copyState, setCopyState] = useState<"copied" | "failed" | null>(null);
 
   // The failure being shown: useAction hands onError the mapped errors only, the codes are in the raw one.
   const lastError = useRef<unknown>(null);
   const { run, busy, errors, setErrors, notice, setNotice } = useAction({
-    fields: ["password", "code", "name"],
+    fields: ["code", "name"],
     onError: (formErrors: FormErrors) => {
       const error = lastError.current;
-      const code = error instanceof AllauthLoginRefused ? "login_refused" : apiErrorCode(error);
+      const code = apiErrorCode(error);
       if (isCeremonyError(error)) {
         // Cancelled in the browser's passkey dialog (or it timed out): not a failure of ours.
         formErrors.fields = {};
@@ -92,12 +87,9 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
       } else if (code === "incorrect_code" || code === "invalid_code") {
         formErrors.fields = { code: [t("invalidCode")] };
         formErrors.general = [];
-      } else if (code === "incorrect_password" || code === "email_password_mismatch") {
-        formErrors.fields = { password: [t("wrongPassword")] };
-        formErrors.general = [];
-      } else if (code === "unverified_email" || code === "login_refused") {
+      } else if (code === "unverified_email") {
         formErrors.fields = {};
-        formErrors.general = [t(code === "login_refused" ? "unlockRefused" : "unverifiedEmail")];
+        formErrors.general = [t("unverifiedEmail")];
       }
     },
   });
@@ -109,7 +101,7 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
         await action();
       } catch (error) {
         if (error instanceof AllauthSessionLost) {
-          lock(t("sessionLost"));
+          lock();
           return;
         }
         lastError.current = error;
@@ -118,13 +110,12 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
     });
   }
 
-  function lock(message: string | null) {
+  function lock() {
     session.current = null;
-    pendingPassword.current = null;
     setAuthenticators([]);
-    setPassword("");
     setCode("");
-    setLockedNotice(message);
+    setLockedNotice(t("sessionLost"));
+    setLocks((n) => n + 1);
     setView({ name: "locked" });
   }
 
@@ -133,33 +124,15 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
     setView({ name: "overview" });
   }
 
-  function unlock(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setLockedNotice(null);
-    void act(async () => {
-      const login = await allauthLogin(email, password);
-      session.current = login.sessionToken;
-      if (login.needsCode) {
-        pendingPassword.current = password;
-        setPassword("");
-        setView({ name: "code" });
-        return;
-      }
-      await reauthenticate(login.sessionToken, password);
-      setPassword("");
+  async function unlocked(sessionToken: string) {
+    session.current = sessionToken;
+    try {
       await showOverview();
-    });
-  }
-
-  function submitSecondFactor(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    void act(async () => {
-      await authenticateWithCode(session.current!, code.replace(/\s+/g, ""));
-      setCode("");
-      await reauthenticate(session.current!, pendingPassword.current ?? "");
-      pendingPassword.current = null;
-      await showOverview();
-    });
+    } catch (error) {
+      // Gone as soon as it was opened: locked again, as for any other call (act).
+      if (!(error instanceof AllauthSessionLost)) throw error;
+      lock();
+    }
   }
 
   function beginSetup() {
@@ -294,40 +267,7 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
         {notice && <Alert tone="success">{notice}</Alert>}
 
         {view.name === "locked" && (
-          <form onSubmit={unlock} noValidate aria-label={t("title")} className="space-y-4">
-            {lockedNotice && <Alert tone="info">{lockedNotice}</Alert>}
-            <p className="text-sm text-slate-600 dark:text-slate-400">{t("unlockText")}</p>
-            <FormAlert errors={errors} />
-            <TextField
-              label={t("password")}
-              type="password"
-              name="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              errors={errors?.fields.password}
-            />
-            <Button type="submit" loading={busy} disabled={password === ""}>
-              {t("unlock")}
-            </Button>
-          </form>
-        )}
-
-        {view.name === "code" && (
-          <form onSubmit={submitSecondFactor} noValidate aria-label={t("title")} className="space-y-4">
-            <p className="text-sm text-slate-600 dark:text-slate-400">{t("unlockCodeText")}</p>
-            <FormAlert errors={errors} />
-            {codeField(t("codeLabel"))}
-            <div className="flex gap-2">
-              <Button type="submit" loading={busy} disabled={code.trim() === ""}>
-                {t("verify")}
-              </Button>
-              <Button variant="ghost" onClick={() => lock(null)}>
-                {t("cancel")}
-              </Button>
-            </div>
-          </form>
+          <AllauthUnlock key={locks} email={email} label={t("title")} text={t("unlockText")} notice={lockedNotice} onUnlocked={unlocked} />
         )}
 
         {view.name === "overview" && (

@@ -4,8 +4,8 @@ import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import { Alert, Button, Card, FormAlert, TextField } from "@/components/ui";
 import { AllauthSessionLost } from "@/features/mfa/allauth";
+import { AllauthUnlock } from "@/features/mfa/AllauthUnlock";
 import { useAction } from "@/lib/useAction";
-import { AllauthUnlock } from "./AllauthUnlock";
 import { addEmail, listEmails, removeEmail, resendVerification, type EmailAddress } from "./email";
 
 /**

@@ -4,7 +4,7 @@ import { isAxiosError } from "axios";
 import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 import { Alert, Button, Card, FormAlert } from "@/components/ui";
-import { AllauthUnlock } from "@/features/profile/AllauthUnlock";
+import { AllauthUnlock } from "@/features/mfa/AllauthUnlock";
 import { useAction } from "@/lib/useAction";
 import {
   connectErrorKey,
@@ -21,7 +21,7 @@ import {
 /**
  * The profile's connected provider accounts (GitHub, Google, OpenID Connect, SSO): connecting one and
  * disconnecting one, through allauth's headless `/account/providers` with an allauth session of its own,
- * unlocked with the password (and the second factor of an account with MFA: features/profile/AllauthUnlock.tsx);
+ * unlocked with the password (and the second factor of an account with MFA: features/mfa/AllauthUnlock.tsx);
  * its token lives in this component's memory only. "Connect <provider>" (each provider of the sign-in buttons
  * not connected yet, never the organisation's SSO) asks this host for a single-use connect token bound to the
  * signed-in member, then posts allauth's redirect form with `process=connect`: the browser goes to the provider

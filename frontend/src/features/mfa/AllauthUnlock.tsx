@@ -2,32 +2,37 @@
 
 import { useTranslations } from "next-intl";
 import { useRef, useState, type FormEvent } from "react";
-import { Button, FormAlert, TextField } from "@/components/ui";
-import { AllauthLoginRefused, allauthLogin, authenticateWithCode, reauthenticate } from "@/features/mfa/allauth";
+import { Alert, Button, FormAlert, TextField } from "@/components/ui";
 import { apiErrorCode, type FormErrors } from "@/lib/api/errors";
 import { useAction } from "@/lib/useAction";
+import { AllauthLoginRefused, allauthLogin, authenticateWithCode, reauthenticate } from "./allauth";
 
 /**
- * Unlocks a profile section that changes how the account signs in (its email, its connected providers): the
- * password (then the second factor, for an account with MFA) opens an allauth session and makes it recent, as
- * allauth wants for such changes. The session token goes to `onUnlocked` and is kept in memory by the section.
+ * Unlocks a profile section that changes how the account signs in (its email, its connected providers, its
+ * second factors: MfaSettings): the password (then the second factor, for an account with MFA) opens an allauth
+ * session and makes it recent, as allauth wants for such changes. The session token goes to `onUnlocked` and is
+ * kept in memory by the section.
  */
 export function AllauthUnlock({
   email,
   label,
   text,
+  notice = null,
   onUnlocked,
 }: {
   email: string;
   /** The form's accessible name: the section's title. */
   label: string;
   text: string;
+  /** Why the section is locked (e.g. its session was lost), above the password form until the password is sent. */
+  notice?: string | null;
   onUnlocked: (sessionToken: string) => Promise<void>;
 }) {
   const t = useTranslations("mfa");
   const [step, setStep] = useState<"password" | "code">("password");
   const [password, setPassword] = useState("");
   const [code, setCode] = useState("");
+  const [noticeShown, setNoticeShown] = useState(true);
   const session = useRef<string | null>(null);
   const pendingPassword = useRef<string>("");
   const lastError = useRef<unknown>(null);
@@ -44,6 +49,9 @@ export function AllauthUnlock({
         formErrors.general = [];
       } else if (errorCode === "login_refused") {
         formErrors.general = [t("unlockRefused")];
+      } else if (errorCode === "unverified_email") {
+        formErrors.fields = {};
+        formErrors.general = [t("unverifiedEmail")];
       }
     },
   });
@@ -61,6 +69,7 @@ export function AllauthUnlock({
 
   function submitPassword(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    setNoticeShown(false);
     void attempt(async () => {
       const login = await allauthLogin(email, password);
       session.current = login.sessionToken;
@@ -95,7 +104,11 @@ export function AllauthUnlock({
         <TextField
           label={t("codeLabel")}
           name="code"
+          type="text"
+          inputMode="numeric"
           autoComplete="one-time-code"
+          autoCapitalize="none"
+          spellCheck={false}
           required
           value={code}
           onChange={(e) => setCode(e.target.value)}
@@ -109,6 +122,8 @@ export function AllauthUnlock({
             variant="ghost"
             onClick={() => {
               session.current = null;
+              pendingPassword.current = "";
+              setCode("");
               setStep("password");
             }}
           >
@@ -120,6 +135,7 @@ export function AllauthUnlock({
   }
   return (
     <form onSubmit={submitPassword} noValidate aria-label={label} className="space-y-4">
+      {notice && noticeShown && <Alert tone="info">{notice}</Alert>}
       <p className="text-sm text-slate-600 dark:text-slate-400">{text}</p>
       <FormAlert errors={errors} />
       <TextField
