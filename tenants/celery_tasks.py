@@ -119,7 +119,10 @@ def _tenant_state(tenant_id: str, *, fresh: bool = False) -> tuple[str | None, s
     from .models import Tenant
     from .routing import routing_version
 
-    version = routing_version()
+    # Read now, not the process's copy of up to ROUTING_VERSION_TTL: one cache GET per task, so a task queued
+    # right after its tenant was suspended or deleted elsewhere is refused (CI saw one run in a suspended
+    # tenant: the worker had read the version 0.5 s before the suspension).
+    version = routing_version(max_age=0.0)
     if version != _STATES_VERSION[0]:
         _STATES.clear()
         _STATES_VERSION[0] = version

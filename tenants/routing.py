@@ -80,18 +80,22 @@ _local_version: list[Any] = [None, 0.0]  # [version, monotonic time it was read]
 _bump_pending = threading.Event()
 
 
-def routing_version() -> str:
+def routing_version(*, max_age: float = ROUTING_VERSION_TTL) -> str:
     """The current version, or UNKNOWN_VERSION when the global cache cannot be read.
 
     This request's, when the routing middleware already read it. An unknown version is kept for
     ROUTING_VERSION_TTL like a real one: a black-holed Redis costs one bounded wait per process and
-    TTL, not one per request.
+    TTL, not one per request. `max_age=0` reads Redis now (a task's tenant check: a tenant suspended or
+    deleted a moment ago in another process is seen by the very next task, not up to the TTL later), unless
+    the last read failed less than the TTL ago.
     """
     cached = _request_version.get()
     if cached is not None:
         return cached
     version, read_at = _local_version
-    if version is not None and time.monotonic() - read_at < ROUTING_VERSION_TTL:
+    # An unknown version keeps the full TTL whatever `max_age` asks: Redis is failing, wait on it once per TTL.
+    fresh_for = ROUTING_VERSION_TTL if version == UNKNOWN_VERSION else max_age
+    if version is not None and time.monotonic() - read_at < fresh_for:
         return str(version)
     try:
         version = _read_version()

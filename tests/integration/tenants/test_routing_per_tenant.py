@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.cache import caches
 from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import tenant_context
 
 from shared_apps.accounts.signup import Signup
 from tenants import routing
@@ -69,3 +70,24 @@ def test_a_wholesale_change_or_a_gap_in_the_log_drops_everything(
     caches["default"].incr(routing.SEQUENCE_KEY)
     version = _committed(django_capture_on_commit_callbacks, lambda: invalidate_routing(globex.tenant.pk))
     assert (_loads(acme.host, version), _loads(globex.host, version)) == (1, 1)
+
+
+def test_a_tasks_tenant_check_sees_a_suspension_made_elsewhere_a_moment_ago(acme: Signup) -> None:
+    """The web keeps its copy of the version up to ROUTING_VERSION_TTL; a task's tenant check reads it now, so
+    a task queued right after its organisation was suspended in another process does not run."""
+    from tenants.celery_tasks import ProjectTask, TenantUnavailableError
+
+    tenant_id = str(acme.tenant.id)
+    with tenant_context(acme.tenant):  # where the task would run
+        ProjectTask._check_tenant(tenant_id)  # active, remembered at this version
+    kept = routing_version()
+    # Another process suspends it: the row changes, and so does the version in the cache (update() sends no
+    # signal here, so this process forgets nothing by itself).
+    Tenant.objects.filter(pk=acme.tenant.pk).update(status=Tenant.Status.SUSPENDED)
+    caches["default"].set(routing.VERSION_KEY, "bumped-by-another-process", timeout=None)
+    try:
+        assert routing_version() == kept  # a request still uses the copy read less than the TTL ago
+        with tenant_context(acme.tenant), pytest.raises(TenantUnavailableError, match="is suspended"):
+            ProjectTask._check_tenant(tenant_id)
+    finally:
+        routing.forget_local_version()
