@@ -13,6 +13,25 @@ import { AllauthLoginRefused, allauthLogin, authenticateWithCode, reauthenticate
  * session and makes it recent, as allauth wants for such changes. The session token goes to `onUnlocked` and is
  * kept in memory by the section.
  */
+/**
+ * allauth's error codes, as the MFA and unlock forms show them: a wrong code or password on its field, a refused
+ * login or an unverified address as the form's message. Other codes keep the messages useAction made.
+ */
+export function mapAllauthErrors(formErrors: FormErrors, errorCode: string | null | undefined, t: (key: string) => string) {
+  if (errorCode === "incorrect_code" || errorCode === "invalid_code") {
+    formErrors.fields = { code: [t("invalidCode")] };
+    formErrors.general = [];
+  } else if (errorCode === "incorrect_password" || errorCode === "email_password_mismatch") {
+    formErrors.fields = { password: [t("wrongPassword")] };
+    formErrors.general = [];
+  } else if (errorCode === "login_refused") {
+    formErrors.general = [t("unlockRefused")];
+  } else if (errorCode === "unverified_email") {
+    formErrors.fields = {};
+    formErrors.general = [t("unverifiedEmail")];
+  }
+}
+
 export function AllauthUnlock({
   email,
   label,
@@ -41,18 +60,7 @@ export function AllauthUnlock({
     onError: (formErrors: FormErrors) => {
       const error = lastError.current;
       const errorCode = error instanceof AllauthLoginRefused ? "login_refused" : apiErrorCode(error);
-      if (errorCode === "incorrect_code" || errorCode === "invalid_code") {
-        formErrors.fields = { code: [t("invalidCode")] };
-        formErrors.general = [];
-      } else if (errorCode === "incorrect_password" || errorCode === "email_password_mismatch") {
-        formErrors.fields = { password: [t("wrongPassword")] };
-        formErrors.general = [];
-      } else if (errorCode === "login_refused") {
-        formErrors.general = [t("unlockRefused")];
-      } else if (errorCode === "unverified_email") {
-        formErrors.fields = {};
-        formErrors.general = [t("unverifiedEmail")];
-      }
+      mapAllauthErrors(formErrors, errorCode, t);
     },
   });
 

@@ -5,7 +5,7 @@ import { useRef, useState, type FormEvent } from "react";
 import { Alert, Button, Card, FormAlert, TextField } from "@/components/ui";
 import { apiErrorCode, type FormErrors } from "@/lib/api/errors";
 import { useAction } from "@/lib/useAction";
-import { AllauthUnlock } from "./AllauthUnlock";
+import { AllauthUnlock, mapAllauthErrors } from "./AllauthUnlock";
 import {
   AllauthSessionLost,
   activateTotp,
@@ -84,12 +84,8 @@ export function MfaSettings({ email, organisation, required = false, onChanged }
       } else if (view.name === "passkey" && (code === "incorrect_code" || code === "invalid_code")) {
         formErrors.fields = {};
         formErrors.general = [t("passkeyFailed")];
-      } else if (code === "incorrect_code" || code === "invalid_code") {
-        formErrors.fields = { code: [t("invalidCode")] };
-        formErrors.general = [];
-      } else if (code === "unverified_email") {
-        formErrors.fields = {};
-        formErrors.general = [t("unverifiedEmail")];
+      } else {
+        mapAllauthErrors(formErrors, code, t);
       }
     },
   });
